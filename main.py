@@ -1,0 +1,23 @@
+"""Neuron Lab: watch a single neuron learn.
+
+``python main.py`` opens the window; ``python main.py --headless [...]`` trains without one
+(``--help`` lists the options).
+"""
+from __future__ import annotations
+
+import sys
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    if "--headless" in args:
+        from model.headless import run_headless
+
+        return run_headless([a for a in args if a != "--headless"])
+    from gui.app import run_gui
+
+    return run_gui(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,23 @@
+"""Neuron Lab's core: the neuron, its training, data sets and files. Knows nothing of Qt."""
+from __future__ import annotations
+
+from .csvio import parse_csv_text, read_csv, to_csv_text
+from .dataset import Dataset, note_table
+from .errors import DataError
+from .neuron import Neuron, sigmoid
+from .training import Checkpoints, Training, TrainConfig, split_rows
+
+__all__ = [
+    "Checkpoints",
+    "DataError",
+    "Dataset",
+    "Neuron",
+    "TrainConfig",
+    "Training",
+    "note_table",
+    "parse_csv_text",
+    "read_csv",
+    "sigmoid",
+    "split_rows",
+    "to_csv_text",
+]

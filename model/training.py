@@ -1,0 +1,235 @@
+"""A training run: the seeded neuron, advanced in chunks by the compiled kernel.
+
+:class:`Training` holds everything a run needs (its own copy of the data, the random
+stream, the weights, the iteration count).  :meth:`Training.run` is a generator that
+hands back the checkpoints of each chunk; whoever drives it can stop between chunks, and
+a later call continues the same random stream, so ``N`` then ``M`` more iterations equal
+one run of ``N + M``.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Iterator
+
+import numpy as np
+
+from . import kernel
+from .dataset import Dataset
+from .errors import DataError
+from .neuron import sigmoid
+
+MAX_ITERATIONS = 100_000_000
+MAX_SEED = 2**32 - 1
+MAX_TEST_FRACTION = 0.9
+
+#: Work (multiply-adds, roughly) aimed at per chunk: a few milliseconds, so that a
+#: driver checking a stop flag between chunks reacts well within 100 ms.
+_CHUNK_WORK = 2_000_000
+_MAX_CHUNK = 1 << 18
+
+# The held-out rows come from a generator of their own, keyed by the seed and this
+# constant, so that holding rows out never disturbs the weights' random stream.
+_SPLIT_STREAM = 0x5E1D
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    """The parameters of a run; the defaults are the reference note's."""
+
+    alpha: float = 0.1
+    iterations: int = 10_000
+    seed: int = 42
+    every: int = 100
+    test_fraction: float = 0.0
+
+    def validate(self) -> None:
+        """Raise :class:`DataError` with a plain message if a parameter is out of range."""
+        if not (math.isfinite(self.alpha) and self.alpha > 0):
+            raise DataError(f"the learning rate must be a positive number, not {self.alpha}")
+        if not 1 <= self.iterations <= MAX_ITERATIONS:
+            raise DataError(
+                f"the iterations must be between 1 and {MAX_ITERATIONS:,}, not {self.iterations}"
+            )
+        if not 0 <= self.seed <= MAX_SEED:
+            raise DataError(f"the seed must be between 0 and {MAX_SEED}, not {self.seed}")
+        if self.every < 1:
+            raise DataError(f"the checkpoint interval must be at least 1, not {self.every}")
+        if not 0.0 <= self.test_fraction <= MAX_TEST_FRACTION:
+            raise DataError(
+                f"the test fraction must be between 0 and {MAX_TEST_FRACTION}, "
+                f"not {self.test_fraction}"
+            )
+
+
+@dataclass(frozen=True)
+class Checkpoints:
+    """Errors recorded during a stretch of training.
+
+    ``test_error`` is ``None`` when no rows are held out.
+    """
+
+    iteration: np.ndarray
+    train_error: np.ndarray
+    test_error: np.ndarray | None
+
+    def __len__(self) -> int:
+        return int(self.iteration.shape[0])
+
+    @staticmethod
+    def concatenate(parts: list[Checkpoints], with_test: bool) -> Checkpoints:
+        if not parts:
+            empty = np.empty(0)
+            return Checkpoints(np.empty(0, dtype=np.int64), empty, empty.copy() if with_test else None)
+        return Checkpoints(
+            np.concatenate([p.iteration for p in parts]),
+            np.concatenate([p.train_error for p in parts]),
+            np.concatenate([p.test_error for p in parts]) if with_test else None,
+        )
+
+
+def split_rows(n_rows: int, test_fraction: float, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """Indices of the training rows and of the held-out rows, each in table order.
+
+    ``round(test_fraction * n_rows)`` rows are held out, chosen by a generator of their
+    own; at least one row is always left to train on.
+    """
+    n_test = min(int(round(test_fraction * n_rows)), n_rows - 1)
+    if n_test <= 0:
+        return np.arange(n_rows), np.empty(0, dtype=np.int64)
+    rng = np.random.default_rng([seed, _SPLIT_STREAM])
+    held_out = np.zeros(n_rows, dtype=bool)
+    held_out[rng.choice(n_rows, size=n_test, replace=False)] = True
+    return np.flatnonzero(~held_out), np.flatnonzero(held_out)
+
+
+def _accuracy(p: np.ndarray, y: np.ndarray) -> float | None:
+    if y.size == 0 or not np.all((y == 0.0) | (y == 1.0)):
+        return None
+    return float(np.mean((p >= 0.5) == (y == 1.0)))
+
+
+class Training:
+    """One seeded run of the neuron on a copy of a data set.
+
+    Parameters
+    ----------
+    dataset
+        The data; it is copied, so later edits to the table never change this run.
+    config
+        The parameters; checked here (:class:`DataError` if out of range).
+    """
+
+    def __init__(self, dataset: Dataset, config: TrainConfig):
+        config.validate()
+        self.config = config
+        self.train_rows, self.test_rows = split_rows(dataset.n_rows, config.test_fraction, config.seed)
+        # Writable C-contiguous copies: one compiled specialisation serves every run.
+        self._x = np.ascontiguousarray(dataset.features[self.train_rows], dtype=np.float64)
+        self._y = np.ascontiguousarray(dataset.target[self.train_rows], dtype=np.float64)
+        self._test_x = np.ascontiguousarray(dataset.features[self.test_rows], dtype=np.float64)
+        self._test_y = np.ascontiguousarray(dataset.target[self.test_rows], dtype=np.float64)
+        self._random = np.random.RandomState(config.seed)
+        # The note's order: one draw per weight, then the bias.
+        self._w = np.array([self._random.randn() for _ in range(dataset.n_features)])
+        self._b = np.array([self._random.randn()])
+        self.initial_weights = self._w.copy()
+        self.initial_bias = float(self._b[0])
+        self.initial_first_prediction = self.first_prediction()
+        self.iteration = 0
+        self.stop_reason: str | None = None
+
+    # -- state ---------------------------------------------------------------
+    @property
+    def weights(self) -> np.ndarray:
+        return self._w.copy()
+
+    @property
+    def bias(self) -> float:
+        return float(self._b[0])
+
+    @property
+    def has_test(self) -> bool:
+        return self._test_x.shape[0] > 0
+
+    @property
+    def failed(self) -> bool:
+        """True once the numbers stopped being finite; the run cannot go on."""
+        return self.stop_reason is not None
+
+    def predict(self, features: np.ndarray) -> np.ndarray:
+        """The neuron's output for each row of ``features`` (a 2-D array)."""
+        # Huge inputs can overflow the dot product to inf (or inf - inf = NaN); the
+        # sigmoid then saturates, or the NaN is reported by the caller, so no warning.
+        with np.errstate(over="ignore", invalid="ignore"):
+            return sigmoid(np.asarray(features, dtype=np.float64) @ self._w + self._b[0])
+
+    def first_prediction(self) -> float:
+        """The output for the data's first row (the note prints this before training)."""
+        first = self._x[0] if self.train_rows[0] == 0 else self._test_x[0]
+        with np.errstate(over="ignore", invalid="ignore"):
+            return float(sigmoid(np.dot(first, self._w) + self._b[0]))
+
+    def accuracy(self) -> tuple[float | None, float | None]:
+        """Share of training and of held-out rows on the right side of 0.5.
+
+        ``None`` where it does not apply: targets that are not all 0 or 1, or no rows.
+        """
+        return (
+            _accuracy(self.predict(self._x), self._y),
+            _accuracy(self.predict(self._test_x), self._test_y),
+        )
+
+    # -- training ------------------------------------------------------------
+    def chunk_size(self) -> int:
+        """Iterations per chunk so that one chunk is a few milliseconds of work."""
+        d = self._w.shape[0]
+        rows = self._x.shape[0] + self._test_x.shape[0]
+        per_iteration = (d + 4) * (1 + rows / self.config.every)
+        return int(max(1, min(_MAX_CHUNK, _CHUNK_WORK // per_iteration)))
+
+    def run(self, iterations: int | None = None, chunk: int | None = None) -> Iterator[Checkpoints]:
+        """Advance ``iterations`` steps (the config's by default), a chunk at a time.
+
+        Yields the checkpoints of each chunk (possibly none).  Stopping early is simply
+        not asking for the next chunk.  When the numbers stop being finite the run ends
+        and :attr:`stop_reason` says why; the weights are those of the last good step.
+        """
+        remaining = self.config.iterations if iterations is None else int(iterations)
+        chunk = chunk or self.chunk_size()
+        every = self.config.every
+        while remaining > 0 and not self.failed:
+            steps = min(chunk, remaining)
+            indices = self._random.randint(self._x.shape[0], size=steps).astype(np.int64, copy=False)
+            start = self.iteration
+            first = -start % every  # offset of the first checkpoint in this chunk
+            slots = 0 if first >= steps else (steps - 1 - first) // every + 1
+            out_iter = np.empty(slots, dtype=np.int64)
+            out_train = np.empty(slots)
+            out_test = np.empty(slots)
+            done, written, status = kernel.train_chunk(
+                kernel.primitives(), self._x, self._y, self._test_x, self._test_y, self._w, self._b,
+                float(self.config.alpha), indices, start, every, out_iter, out_train, out_test,
+            )
+            self.iteration += done
+            remaining -= done
+            if status == kernel.NONFINITE_STEP:
+                self.stop_reason = (
+                    f"stopped at iteration {start + done:,}: the next step would have made a "
+                    "weight or the bias NaN or infinite (try a smaller learning rate or "
+                    "smaller input values)"
+                )
+            elif status == kernel.NONFINITE_ERROR:
+                self.stop_reason = (
+                    f"stopped at iteration {start + done - 1:,}: the error became NaN or "
+                    "infinite (try a smaller learning rate or smaller input values)"
+                )
+            yield Checkpoints(
+                out_iter[:written],
+                out_train[:written],
+                out_test[:written] if self.has_test else None,
+            )
+
+    def advance(self, iterations: int | None = None, chunk: int | None = None) -> Checkpoints:
+        """Run to the end (see :meth:`run`) and return all the checkpoints at once."""
+        return Checkpoints.concatenate(list(self.run(iterations, chunk)), self.has_test)

@@ -1,0 +1,75 @@
+"""The headless command: its output, and one clear line with status 2 for every mistake."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from tests.conftest import ROOT
+
+
+def headless(*args: str, cwd=ROOT) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, str(ROOT / "main.py"), "--headless", *args],
+        capture_output=True, text=True, cwd=cwd, timeout=120,
+    )
+
+
+def test_summary_without_json_is_short_and_readable():
+    out = headless()
+    assert out.returncode == 0, out.stderr
+    assert "8 rows" in out.stdout and "0.873298" in out.stdout and "100 checkpoints" in out.stdout
+    assert len(out.stdout.splitlines()) < 12
+
+
+def test_json_with_data_file_and_held_out_rows(tmp_path):
+    data = tmp_path / "d.csv"
+    data.write_text("a;b;label\n" + "".join(f"{i};{i % 3};{i % 2}\n" for i in range(20)))
+    out = headless("--data", str(data), "--test-fraction", "0.25", "--iterations", "1000",
+                   "--every", "50", "--seed", "9", "--alpha", "0.05", "--json")
+    assert out.returncode == 0, out.stderr
+    result = json.loads(out.stdout)
+    assert result["data"]["train_rows"] == 15 and result["data"]["test_rows"] == 5
+    assert result["data"]["features"] == ["a", "b"] and result["data"]["target"] == "label"
+    assert result["checkpoints"]["iteration"] == list(range(0, 1000, 50))
+    assert len(result["checkpoints"]["test_error"]) == 20
+    assert result["config"] == {"data": str(data), "alpha": 0.05, "iterations": 1000, "seed": 9,
+                                "every": 50, "test_fraction": 0.25}
+    assert 0.0 <= result["final"]["test_accuracy"] <= 1.0
+
+
+@pytest.mark.parametrize(
+    "args, words",
+    [
+        (["--alpha", "fast"], "invalid float value"),
+        (["--alpha", "-1"], "learning rate"),
+        (["--alpha", "nan"], "learning rate"),
+        (["--iterations", "0"], "iterations"),
+        (["--iterations", "1.5"], "invalid int value"),
+        (["--seed", "-3"], "seed"),
+        (["--seed", str(2**32)], "seed"),
+        (["--every", "0"], "checkpoint interval"),
+        (["--test-fraction", "1"], "test fraction"),
+        (["--data", "no-such-file.csv"], "no such file"),
+        (["--bogus"], "unrecognized arguments"),
+    ],
+)
+def test_bad_arguments_exit_2_with_one_line(args, words):
+    out = headless(*args)
+    assert out.returncode == 2
+    assert out.stdout == ""
+    assert len(out.stderr.strip().splitlines()) == 1
+    assert words in out.stderr and "Traceback" not in out.stderr
+
+
+def test_bad_data_file_names_the_line_and_column(tmp_path):
+    data = tmp_path / "broken.csv"
+    data.write_text("a,b,y\n1,2,0\n3,4,7\n")
+    out = headless("--data", str(data))
+    assert out.returncode == 2
+    assert out.stderr.strip().splitlines() == [
+        "neuron-lab --headless: error: broken.csv, line 3, column 3: "
+        "the target '7' ('y') is outside [0, 1]"
+    ]

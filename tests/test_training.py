@@ -1,0 +1,183 @@
+"""Training in chunks: stopping, continuing, held-out rows, and numbers that blow up."""
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from model import Dataset, Training, TrainConfig, note_table, split_rows
+
+
+def run(config: TrainConfig, data: Dataset | None = None, chunk: int | None = None):
+    training = Training(data or note_table(), config)
+    return training, training.advance(chunk=chunk)
+
+
+@settings(max_examples=25, deadline=None)
+@given(chunk=st.integers(1, 5000), every=st.integers(1, 300), iterations=st.integers(1, 5000))
+def test_chunk_size_does_not_change_the_result(chunk, every, iterations):
+    config = TrainConfig(iterations=iterations, every=every, seed=7)
+    whole, expected = run(config)
+    pieces, got = run(config, chunk=chunk)
+    assert got.iteration.tolist() == expected.iteration.tolist()
+    assert got.train_error.tolist() == expected.train_error.tolist()
+    assert pieces.weights.tolist() == whole.weights.tolist() and pieces.bias == whole.bias
+
+
+@pytest.mark.parametrize("first,more,every", [(10_000, 5_000, 100), (300, 701, 3), (7, 13, 1)])
+def test_continuing_equals_one_long_run(first, more, every):
+    long, expected = run(TrainConfig(iterations=first + more, every=every))
+    training = Training(note_table(), TrainConfig(iterations=first, every=every))
+    a = training.advance()
+    b = training.advance(more)
+    assert training.iteration == first + more
+    assert np.concatenate([a.iteration, b.iteration]).tolist() == expected.iteration.tolist()
+    assert np.concatenate([a.train_error, b.train_error]).tolist() == expected.train_error.tolist()
+    assert training.weights.tolist() == long.weights.tolist() and training.bias == long.bias
+
+
+def test_stopping_between_chunks_keeps_a_consistent_state():
+    training = Training(note_table(), TrainConfig(iterations=10_000))
+    chunks = training.run(chunk=1000)
+    next(chunks)
+    next(chunks)
+    chunks.close()  # the driver stops here
+    assert training.iteration == 2000
+    rest = training.advance(8000)
+    _, expected = run(TrainConfig(iterations=10_000))
+    assert rest.train_error.tolist() == expected.train_error[20:].tolist()
+
+
+def test_test_fraction_zero_equals_no_split():
+    plain, expected = run(TrainConfig(test_fraction=0.0))
+    assert plain.test_rows.size == 0 and expected.test_error is None
+    train, test = split_rows(8, 0.0, 42)
+    assert train.tolist() == list(range(8)) and test.size == 0
+
+
+def test_held_out_rows_are_chosen_by_their_own_generator():
+    train_a, test_a = split_rows(100, 0.25, seed=1)
+    train_b, test_b = split_rows(100, 0.25, seed=1)
+    assert test_a.tolist() == test_b.tolist() and len(test_a) == 25
+    assert sorted(train_a.tolist() + test_a.tolist()) == list(range(100))
+    assert split_rows(100, 0.25, seed=2)[1].tolist() != test_a.tolist()
+    # The weights' stream is untouched: the initial weights do not depend on the split.
+    held = Training(note_table(), TrainConfig(test_fraction=0.5))
+    assert held.initial_weights.tolist() == Training(note_table(), TrainConfig()).initial_weights.tolist()
+
+
+def test_held_out_rows_never_enter_an_update():
+    rs = np.random.RandomState(0)
+    x = rs.randn(40, 2)
+    y = (x[:, 0] > 0).astype(float)
+    config = TrainConfig(test_fraction=0.5, iterations=2000, seed=3)
+    train, test = split_rows(40, 0.5, 3)
+    # Wildly different held-out rows: if any entered an update the weights would change.
+    wild_x = x.copy()
+    wild_x[test] = 1e3
+    wild_y = y.copy()
+    wild_y[test] = 1.0 - y[test]
+    a = Training(Dataset.from_arrays(x, y), config)
+    b = Training(Dataset.from_arrays(wild_x, wild_y), config)
+    ca, cb = a.advance(), b.advance()
+    assert a.weights.tolist() == b.weights.tolist() and a.bias == b.bias
+    assert ca.train_error.tolist() == cb.train_error.tolist()
+    assert ca.test_error.tolist() != cb.test_error.tolist()
+    # ... and the run on the training rows alone is the same run.
+    only = Training(Dataset.from_arrays(x[train], y[train]), TrainConfig(iterations=2000, seed=3))
+    only.advance()
+    assert only.weights.tolist() == a.weights.tolist()
+
+
+def test_extreme_inputs_saturate_quietly():
+    data = Dataset.from_arrays([[1e300, -1e300], [-1e300, 1e300], [0.0, 5e-324]], [0, 1, 1])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        training = Training(data, TrainConfig(iterations=500, every=1))
+        checkpoints = training.advance()
+        predictions = training.predict(data.features)
+    assert np.all(np.isfinite(checkpoints.train_error))
+    assert np.all(np.isfinite(predictions))
+
+
+def test_huge_inputs_saturate_instead_of_overflowing():
+    # x . w overflows to +-inf here; the sigmoid saturates and the gradient vanishes.
+    data = Dataset.from_arrays([[1.0, 2.0], [1.7e308, -1.7e308]], [0.0, 1.0])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        training = Training(data, TrainConfig(iterations=10_000, every=1, seed=81))
+        checkpoints = training.advance()
+    assert not training.failed
+    assert np.all(np.isfinite(checkpoints.train_error)) and len(checkpoints) == 10_000
+
+
+def test_kernel_refuses_a_step_that_would_make_the_weights_non_finite():
+    from model import kernel
+
+    w, b = np.array([np.nan]), np.zeros(1)
+    out = np.empty(4, dtype=np.int64), np.empty(4), np.empty(4)
+    done, written, status = kernel.train_chunk(
+        kernel.primitives(), np.ones((1, 1)), np.ones(1), np.zeros((0, 1)), np.zeros(0),
+        w, b, 0.1, np.zeros(4, dtype=np.int64), 0, 1, *out,
+    )
+    assert (done, written, status) == (0, 0, kernel.NONFINITE_STEP)
+    assert b[0] == 0.0  # the step was not applied
+
+
+def test_kernel_stops_at_a_checkpoint_whose_error_is_not_finite():
+    from model import kernel
+
+    w, b = np.array([0.5]), np.zeros(1)
+    out = np.empty(4, dtype=np.int64), np.empty(4), np.empty(4)
+    done, written, status = kernel.train_chunk(
+        kernel.primitives(), np.ones((1, 1)), np.ones(1), np.array([[np.nan]]), np.ones(1),
+        w, b, 0.1, np.zeros(4, dtype=np.int64), 0, 1, *out,
+    )
+    assert (done, written, status) == (1, 0, kernel.NONFINITE_ERROR)
+
+
+def test_a_run_whose_numbers_stop_being_finite_stops_and_says_why():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        training = Training(note_table(), TrainConfig(iterations=10_000))
+        first = training.advance(500)
+        training._w[0] = np.inf  # as if a step had overflowed
+        checkpoints = training.advance(500)
+    assert training.failed
+    assert "iteration 500" in training.stop_reason and "learning rate" in training.stop_reason
+    assert len(first) == 5 and np.all(np.isfinite(checkpoints.train_error))
+    assert len(training.advance(100)) == 0  # a failed run does not go on
+
+
+def test_accuracy_on_a_hand_checked_case():
+    data = Dataset.from_arrays([[-3.0], [-1.0], [1.0], [3.0]], [0, 0, 1, 1])
+    training = Training(data, TrainConfig(alpha=0.5, iterations=5000, seed=0))
+    training.advance()
+    assert training.predict(data.features)[0] < 0.5 < training.predict(data.features)[3]
+    assert training.accuracy() == (1.0, None)
+    # Targets that are not all 0 or 1 have no accuracy.
+    soft = Training(Dataset.from_arrays([[1.0], [2.0]], [0.2, 0.7]), TrainConfig(iterations=10))
+    assert soft.accuracy() == (None, None)
+
+
+@pytest.mark.parametrize(
+    "config, words",
+    [
+        (TrainConfig(alpha=0.0), "learning rate"),
+        (TrainConfig(alpha=float("nan")), "learning rate"),
+        (TrainConfig(iterations=0), "iterations"),
+        (TrainConfig(iterations=100_000_001), "iterations"),
+        (TrainConfig(seed=-1), "seed"),
+        (TrainConfig(seed=2**32), "seed"),
+        (TrainConfig(every=0), "checkpoint"),
+        (TrainConfig(test_fraction=0.95), "test fraction"),
+    ],
+)
+def test_bad_parameters_are_refused_with_a_plain_message(config, words):
+    from model import DataError
+
+    with pytest.raises(DataError, match=words):
+        Training(note_table(), config)
