@@ -18,8 +18,11 @@ import pytest  # noqa: E402
 
 @pytest.fixture(autouse=True)
 def no_thread_left_running():
-    """Fail a test that leaves a Python thread running."""
+    """Fail a test that leaves a Python thread or a training QThread running."""
     before = set(threading.enumerate())
     yield
     leftover = [t for t in threading.enumerate() if t not in before and t.is_alive()]
     assert not leftover, f"threads left running: {leftover}"
+    if "gui.worker" in sys.modules:
+        running = sys.modules["gui.worker"].running_threads()
+        assert not running, f"training threads left running: {running}"

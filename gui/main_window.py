@@ -1,0 +1,383 @@
+"""The main window: the data table, the parameters, the buttons and the error plot."""
+from __future__ import annotations
+
+import time
+
+import numpy as np
+from PySide6.QtCore import QSignalBlocker, Qt, QThread, QTimer, Signal, Slot
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMainWindow,
+    QProgressBar,
+    QPushButton,
+    QSpinBox,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from model import DataError, Training, TrainConfig, note_table
+from model.training import MAX_ITERATIONS, MAX_SEED, MAX_TEST_FRACTION
+
+from .error_plot import ErrorPlot
+from .spin_boxes import SeedSpinBox
+from .table_model import DatasetTableModel
+from .worker import THREADS, TrainingWorker
+
+#: Paces of the speed control, in iterations per second; 0 is as fast as the machine goes.
+SPEEDS = [
+    ("Slow — 1,000 iterations/s", 1_000),
+    ("Watch — 3,300 iterations/s", 3_300),
+    ("Fast — 100,000 iterations/s", 100_000),
+    ("Max — as fast as possible", 0),
+]
+DEFAULT_SPEED = 1  # the note's 10,000 iterations draw over about three seconds
+
+
+class MainWindow(QMainWindow):
+    """Neuron Lab's window, with the reference note's table loaded."""
+
+    #: Emitted once when a run ends, completed or stopped, after the plot holds all of it.
+    training_finished = Signal()
+    #: Internal: hand a run to the worker thread (queued).
+    _start_run = Signal(int, object, int, float)
+    _warm_up = Signal()
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setWindowTitle("Neuron Lab")
+        self.resize(1200, 720)
+        self._training: Training | None = None
+        self._run_id = 0
+        self._running = False
+        self._run_total = 0
+        self._run_started = 0.0
+        self._run_first_iteration = 0
+
+        self.table_model = DatasetTableModel(note_table(), self)
+        self._build_widgets()
+        self._build_thread()
+        self._connect()
+        self._update_buttons()
+        self._show_message("Ready. Press Train (Ctrl+Return) to train the neuron on the table.")
+
+    # -- construction ------------------------------------------------------------
+    def _build_widgets(self) -> None:
+        self.table = QTableView()
+        self.table.setObjectName("dataTable")
+        self.table.setModel(self.table_model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setEditTriggers(
+            QAbstractItemView.EditTrigger.DoubleClicked
+            | QAbstractItemView.EditTrigger.EditKeyPressed
+            | QAbstractItemView.EditTrigger.AnyKeyPressed
+        )
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        header.setDefaultSectionSize(96)
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.table.setToolTip("Your data: double-click a cell to change it. "
+                              "The last column is the target.")
+        self.add_row_button = QPushButton("Add row")
+        self.add_row_button.setToolTip("Add a row of zeros at the end of the table")
+        self.delete_rows_button = QPushButton("Delete rows")
+        self.delete_rows_button.setToolTip("Delete the selected rows (Delete)")
+        row_buttons = QHBoxLayout()
+        row_buttons.addWidget(self.add_row_button)
+        row_buttons.addWidget(self.delete_rows_button)
+        row_buttons.addStretch(1)
+        data_box = QGroupBox("Data")
+        data_layout = QVBoxLayout(data_box)
+        data_layout.addWidget(self.table)
+        data_layout.addLayout(row_buttons)
+
+        defaults = TrainConfig()
+        self.alpha_spin = QDoubleSpinBox(objectName="alphaSpin")
+        self.alpha_spin.setDecimals(4)
+        self.alpha_spin.setRange(0.0001, 10.0)
+        self.alpha_spin.setSingleStep(0.01)
+        self.alpha_spin.setValue(defaults.alpha)
+        self.alpha_spin.setToolTip("How big a step the neuron takes against the gradient each iteration.")
+        self.iterations_spin = QSpinBox(objectName="iterationsSpin")
+        self.iterations_spin.setRange(1, MAX_ITERATIONS)
+        self.iterations_spin.setGroupSeparatorShown(True)
+        self.iterations_spin.setSingleStep(1000)
+        self.iterations_spin.setValue(defaults.iterations)
+        self.iterations_spin.setToolTip("How many training steps to take; each step learns from one random row.")
+        self.seed_spin = SeedSpinBox(objectName="seedSpin")
+        self.seed_spin.setRange(0, MAX_SEED)
+        self.seed_spin.setValue(defaults.seed)
+        self.seed_spin.setToolTip("Fixes the random starting weights and the order of rows: the same seed gives the same run.")
+        self.every_spin = QSpinBox(objectName="everySpin")
+        self.every_spin.setRange(1, MAX_ITERATIONS)
+        self.every_spin.setGroupSeparatorShown(True)
+        self.every_spin.setValue(defaults.every)
+        self.every_spin.setToolTip("Measure the error over all rows once every this many iterations.")
+        self.test_fraction_spin = QDoubleSpinBox(objectName="testFractionSpin")
+        self.test_fraction_spin.setRange(0.0, MAX_TEST_FRACTION)
+        self.test_fraction_spin.setDecimals(2)
+        self.test_fraction_spin.setSingleStep(0.05)
+        self.test_fraction_spin.setValue(defaults.test_fraction)
+        self.test_fraction_spin.setToolTip("Share of rows held out of training, to see how the neuron does on data it never learned from.")
+        self.speed_combo = QComboBox(objectName="speedCombo")
+        for label, pace in SPEEDS:
+            self.speed_combo.addItem(label, pace)
+        self.speed_combo.setCurrentIndex(DEFAULT_SPEED)
+        self.speed_combo.setToolTip("How fast to train: slow enough to watch, or as fast as possible.")
+
+        form = QFormLayout()
+        form.addRow("&Learning rate:", self.alpha_spin)
+        form.addRow("&Iterations:", self.iterations_spin)
+        form.addRow("&Seed:", self.seed_spin)
+        form.addRow("&Checkpoint every:", self.every_spin)
+        form.addRow("&Held-out share:", self.test_fraction_spin)
+        form.addRow("S&peed:", self.speed_combo)
+
+        self.train_button = QPushButton("Train", objectName="trainButton")
+        self.train_button.setToolTip("Start a fresh run from the seed, on the table as it is now (Ctrl+Return)")
+        self.train_button.setDefault(True)
+        self.stop_button = QPushButton("Stop", objectName="stopButton")
+        self.stop_button.setToolTip("Stop the run (Esc)")
+        self.continue_button = QPushButton("Continue", objectName="continueButton")
+        self.continue_button.setToolTip("Train the current neuron for as many iterations again, "
+                                        "continuing the same random stream")
+        self.reset_button = QPushButton("Reset", objectName="resetButton")
+        self.reset_button.setToolTip("Forget the trained neuron and clear the plot")
+        buttons = QHBoxLayout()
+        for button in (self.train_button, self.stop_button, self.continue_button, self.reset_button):
+            buttons.addWidget(button)
+        params_box = QGroupBox("Training")
+        params_layout = QVBoxLayout(params_box)
+        params_layout.addLayout(form)
+        params_layout.addLayout(buttons)
+        self.model_label = QLabel()
+        self.model_label.setWordWrap(True)
+        self.model_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        params_layout.addWidget(self.model_label)
+        params_layout.addStretch(1)
+
+        left = QSplitter(Qt.Orientation.Vertical)
+        left.addWidget(params_box)
+        left.addWidget(data_box)
+        left.setStretchFactor(1, 1)
+
+        self.error_plot = ErrorPlot()
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(left)
+        splitter.addWidget(self.error_plot)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([420, 780])
+        self.setCentralWidget(splitter)
+
+        self.progress = QProgressBar()
+        self.progress.setMaximumWidth(200)
+        self.progress.setTextVisible(False)
+        self.status_label = QLabel()
+        self.status_label.setMinimumWidth(
+            self.status_label.fontMetrics().horizontalAdvance(
+                "iteration 100,000,000 / 100,000,000   error 0.000000   99,999,999 it/s   999.9 s"
+            )
+        )
+        bar = self.statusBar()
+        bar.addPermanentWidget(self.status_label)
+        bar.addPermanentWidget(self.progress)
+
+        # Plots are redrawn at most ~30 times a second, however fast batches come.
+        self._redraw = QTimer(self)
+        self._redraw.setInterval(33)
+        self._redraw.timeout.connect(self.error_plot.refresh)
+
+    def _build_thread(self) -> None:
+        self._thread = QThread(self)
+        self._thread.setObjectName("trainingThread")
+        THREADS.add(self._thread)
+        self._worker = TrainingWorker()
+        self._worker.moveToThread(self._thread)
+        self._thread.finished.connect(self._worker.deleteLater)
+        self._start_run.connect(self._worker.run)
+        self._warm_up.connect(self._worker.warm_up)
+        self._worker.checkpoints.connect(self._on_checkpoints)
+        self._worker.finished.connect(self._on_run_finished)
+        self._thread.start()
+        self._warm_up.emit()  # compile or load the kernel now, off the GUI thread
+
+    def _connect(self) -> None:
+        self.train_button.clicked.connect(self.train)
+        self.stop_button.clicked.connect(self.stop)
+        self.continue_button.clicked.connect(self.continue_training)
+        self.reset_button.clicked.connect(self.reset)
+        self.add_row_button.clicked.connect(self._add_row)
+        self.delete_rows_button.clicked.connect(self._delete_rows)
+        self.table_model.edit_refused.connect(self._show_refusal)
+        self.table.selectionModel().selectionChanged.connect(self._update_buttons)
+        QShortcut(QKeySequence("Ctrl+Return"), self, activated=self.train)
+        QShortcut(QKeySequence("Ctrl+Enter"), self, activated=self.train)
+        QShortcut(QKeySequence(Qt.Key.Key_Escape), self, activated=self.stop)
+        QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), self.table,
+                  activated=self._delete_rows)
+
+    # -- actions -------------------------------------------------------------------
+    def config(self) -> TrainConfig:
+        return TrainConfig(
+            alpha=self.alpha_spin.value(),
+            iterations=self.iterations_spin.value(),
+            seed=self.seed_spin.value(),
+            every=self.every_spin.value(),
+            test_fraction=self.test_fraction_spin.value(),
+        )
+
+    @Slot()
+    def train(self) -> None:
+        """A fresh, seeded run on a copy of the table as it is now."""
+        if self._running:
+            return
+        try:
+            training = Training(self.table_model.dataset(), self.config())
+        except DataError as exc:
+            self._show_message(f"Cannot train: {exc}", error=True)
+            return
+        self._training = training
+        self.error_plot.clear_curves()
+        self._launch(self.config().iterations)
+
+    @Slot()
+    def continue_training(self) -> None:
+        """More iterations on the current neuron, on the same random stream."""
+        if self._running or self._training is None or self._training.failed:
+            return
+        self._launch(self.iterations_spin.value())
+
+    @Slot()
+    def stop(self) -> None:
+        if self._running:
+            self._worker.request_stop()
+
+    @Slot()
+    def reset(self) -> None:
+        if self._running:
+            return
+        self._training = None
+        self.error_plot.clear_curves()
+        self.progress.setValue(0)
+        self.status_label.clear()
+        self.model_label.clear()
+        self._update_buttons()
+        self._show_message("Reset: press Train to start again.")
+
+    def _launch(self, iterations: int) -> None:
+        assert self._training is not None
+        self._run_id += 1
+        self._running = True
+        self._run_total = iterations
+        self._run_first_iteration = self._training.iteration
+        self._run_started = time.perf_counter()
+        self.progress.setRange(0, 1000)
+        self.progress.setValue(0)
+        self._update_buttons()
+        self._redraw.start()
+        self._show_message("Training…")
+        self._start_run.emit(self._run_id, self._training, iterations, float(self.speed_combo.currentData()))
+
+    # -- from the worker ---------------------------------------------------------------
+    @Slot(int, object, object, object, int)
+    def _on_checkpoints(self, run_id: int, iterations, train, test, iteration: int) -> None:
+        if run_id != self._run_id:
+            return  # a stale batch from an earlier run
+        self.error_plot.append(iterations, train, test)
+        done = iteration - self._run_first_iteration
+        self.progress.setValue(int(1000 * done / max(1, self._run_total)))
+        elapsed = time.perf_counter() - self._run_started
+        rate = done / elapsed if elapsed > 0 else 0.0
+        error = f"error {train[-1]:.6g}" if len(train) else ""
+        self.status_label.setText(
+            f"iteration {iteration:,} / {self._run_first_iteration + self._run_total:,}   "
+            f"{error}   {rate:,.0f} it/s   {elapsed:.1f} s"
+        )
+
+    @Slot(int, str)
+    def _on_run_finished(self, run_id: int, reason: str) -> None:
+        if run_id != self._run_id:
+            return
+        self._running = False
+        self._redraw.stop()
+        self.error_plot.refresh()
+        training = self._training
+        if reason == "finished":
+            self.progress.setValue(1000)
+            self._show_message(f"Finished {training.iteration:,} iterations.")
+        elif reason == "stopped":
+            self._show_message(f"Stopped at iteration {training.iteration:,}.")
+        else:
+            self._show_message(reason[:1].upper() + reason[1:], error=True)
+        self._describe_model()
+        self._update_buttons()
+        self.training_finished.emit()
+
+    # -- helpers -------------------------------------------------------------------------
+    def _describe_model(self) -> None:
+        training = self._training
+        if training is None:
+            self.model_label.clear()
+            return
+        weights = ", ".join(f"{w:.4g}" for w in training.weights)
+        train_acc, test_acc = training.accuracy()
+        text = f"Weights [{weights}], bias {training.bias:.4g}"
+        if train_acc is not None:
+            text += f"\nAccuracy on training rows: {train_acc:.0%}"
+        if test_acc is not None:
+            text += f", on held-out rows: {test_acc:.0%}"
+        self.model_label.setText(text)
+
+    def _update_buttons(self) -> None:
+        idle = not self._running
+        has_model = self._training is not None
+        self.train_button.setEnabled(idle)
+        self.stop_button.setEnabled(self._running)
+        self.continue_button.setEnabled(idle and has_model and not self._training.failed)
+        self.reset_button.setEnabled(idle and has_model)
+        selected = self.table.selectionModel().hasSelection() if self.table.selectionModel() else False
+        self.delete_rows_button.setEnabled(selected)
+
+    def _show_message(self, text: str, error: bool = False) -> None:
+        self.statusBar().showMessage(text)
+        self.statusBar().setStyleSheet("color: #b00020;" if error else "")
+
+    @Slot(str)
+    def _show_refusal(self, text: str) -> None:
+        self._show_message(text, error=True)
+
+    @Slot()
+    def _add_row(self) -> None:
+        row = self.table_model.insert_row()
+        self.table.scrollToBottom()
+        self.table.setCurrentIndex(self.table_model.index(row, 0))
+
+    @Slot()
+    def _delete_rows(self) -> None:
+        rows = [index.row() for index in self.table.selectionModel().selectedRows()]
+        if rows and len(rows) >= self.table_model.rowCount():
+            self._show_message("The table must keep at least one row.", error=True)
+            return
+        self.table_model.remove_rows(rows)
+        self._update_buttons()
+
+    # -- closing -------------------------------------------------------------------------
+    def shutdown(self) -> None:
+        """Stop any run and wait for the worker thread to end."""
+        self._run_id += 1  # whatever still arrives is stale
+        self._worker.request_stop()
+        self._thread.quit()
+        self._thread.wait()
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt)
+        self.shutdown()
+        super().closeEvent(event)
