@@ -1,6 +1,8 @@
 """The error plot: the summed squared error over the rows, growing as training runs."""
 from __future__ import annotations
 
+import time
+
 import numpy as np
 import pyqtgraph as pg
 
@@ -40,7 +42,6 @@ class ErrorPlot(pg.PlotWidget):
         item.setLabel("bottom", "Iterations")
         item.setLabel("left", "Error for all training instances")
         item.setTitle("Error as the neuron learns")
-        item.showGrid(x=True, y=True, alpha=0.2)
         item.setClipToView(True)
         item.setDownsampling(auto=True, mode="peak")
         self.legend = item.addLegend(offset=(-10, 10))
@@ -54,6 +55,25 @@ class ErrorPlot(pg.PlotWidget):
         self._train = _GrowingSeries()
         self._test = _GrowingSeries()
         self._dirty = False
+        #: How long the last paint took, in seconds: redraws are paced by it.
+        self.last_paint_seconds = 0.0
+
+    def paintEvent(self, event) -> None:  # noqa: N802 (Qt)
+        started = time.perf_counter()
+        super().paintEvent(event)
+        self.last_paint_seconds = time.perf_counter() - started
+
+    def redraw_interval_ms(self) -> int:
+        """Milliseconds to wait before the next redraw during a run: ~30 a second, but
+        never more than a fifth of the GUI thread's time on painting this plot."""
+        return int(min(250, max(33, 5000 * self.last_paint_seconds)))
+
+    def expect_until(self, last_iteration: int) -> None:
+        """Fix the x axis to end at ``last_iteration``: the curve grows into a still frame
+        (and the axes are not recomputed on every redraw)."""
+        item = self.getPlotItem()
+        item.enableAutoRange(x=False, y=True)
+        item.setXRange(0, max(1, last_iteration), padding=0.02)
 
     def clear_curves(self) -> None:
         self._train.clear()

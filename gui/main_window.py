@@ -194,7 +194,7 @@ class MainWindow(QMainWindow):
         # Plots are redrawn at most ~30 times a second, however fast batches come.
         self._redraw = QTimer(self)
         self._redraw.setInterval(33)
-        self._redraw.timeout.connect(self.error_plot.refresh)
+        self._redraw.timeout.connect(self._redraw_plots)
 
     def _build_thread(self) -> None:
         self._thread = QThread(self)
@@ -283,8 +283,10 @@ class MainWindow(QMainWindow):
         self.progress.setRange(0, 1000)
         self.progress.setValue(0)
         self._update_buttons()
+        self.error_plot.expect_until(self._run_first_iteration + iterations)
         self._redraw.start()
         self._show_message("Training…")
+        self._worker.clear_stop()
         self._start_run.emit(self._run_id, self._training, iterations, float(self.speed_combo.currentData()))
 
     # -- from the worker ---------------------------------------------------------------
@@ -323,6 +325,11 @@ class MainWindow(QMainWindow):
         self.training_finished.emit()
 
     # -- helpers -------------------------------------------------------------------------
+    @Slot()
+    def _redraw_plots(self) -> None:
+        self.error_plot.refresh()
+        self._redraw.setInterval(self.error_plot.redraw_interval_ms())
+
     def _describe_model(self) -> None:
         training = self._training
         if training is None:

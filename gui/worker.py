@@ -54,6 +54,11 @@ class TrainingWorker(QObject):
         """Ask the current run to stop after its current chunk (callable from any thread)."""
         self._stop.set()
 
+    def clear_stop(self) -> None:
+        """Called by the GUI before it queues a run, so that a Stop pressed before the
+        worker picks the run up (while the kernel still loads, say) is not lost."""
+        self._stop.clear()
+
     @Slot()
     def warm_up(self) -> None:
         kernel.warm_up()
@@ -62,7 +67,6 @@ class TrainingWorker(QObject):
     @Slot(int, object, int, float)
     def run(self, run_id: int, training: Training, iterations: int, pace: float) -> None:
         """Advance ``training`` by ``iterations`` steps at ``pace`` steps a second (0: max)."""
-        self._stop.clear()
         chunk = training.chunk_size()
         if pace > 0:
             chunk = max(1, min(chunk, int(pace * BATCH_INTERVAL)))

@@ -23,10 +23,11 @@ MAX_ITERATIONS = 100_000_000
 MAX_SEED = 2**32 - 1
 MAX_TEST_FRACTION = 0.9
 
-#: Work (multiply-adds, roughly) aimed at per chunk: a few milliseconds, so that a
-#: driver checking a stop flag between chunks reacts well within 100 ms.
-_CHUNK_WORK = 2_000_000
-_MAX_CHUNK = 1 << 18
+#: Work (multiply-adds, roughly) aimed at per chunk: at most a few tens of milliseconds,
+#: so that a driver checking a stop flag between chunks reacts well within 100 ms, and
+#: few enough chunks that handing the GIL back and forth costs little.
+_CHUNK_WORK = 4_000_000
+_MAX_CHUNK = 1 << 19
 
 # The held-out rows come from a generator of their own, keyed by the seed and this
 # constant, so that holding rows out never disturbs the weights' random stream.

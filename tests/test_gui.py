@@ -104,9 +104,11 @@ def test_stop_mid_run_takes_effect_quickly(qtbot, window):
 
 def test_escape_stops_a_run(qtbot, window):
     window.speed_combo.setCurrentIndex(0)  # slow
+    window.activateWindow()
+    qtbot.waitActive(window)
     window.train_button.click()
     with qtbot.waitSignal(window.training_finished, timeout=TIMEOUT):
-        qtbot.keyClick(window, Qt.Key.Key_Escape)
+        qtbot.keyClick(window.table, Qt.Key.Key_Escape)
     assert window._training.iteration < 10_000
 
 

@@ -1,0 +1,80 @@
+"""How the window holds up during Max-speed runs (offscreen).
+
+For runs of 10 million and 100 million iterations on the note's table, prints the longest
+and the 99th-percentile gap between the ticks of a 10 ms timer on the GUI thread (goal:
+p99 under 50 ms), the wall time of the run against the kernel's own time for the same run
+measured in this process (goal: within 1.5 times), and the number of points drawn.
+
+    python bench/bench_gui.py [--iterations 10000000 100000000]
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import numpy as np  # noqa: E402
+from PySide6.QtCore import QEventLoop, QTimer  # noqa: E402
+from PySide6.QtWidgets import QApplication  # noqa: E402
+
+from gui.main_window import MainWindow  # noqa: E402
+from model import Training, TrainConfig, kernel, note_table  # noqa: E402
+
+
+def gui_run(window: MainWindow, iterations: int) -> tuple[float, np.ndarray, int, int]:
+    window.speed_combo.setCurrentIndex(next(i for i in range(window.speed_combo.count())
+                                            if "Max" in window.speed_combo.itemText(i)))
+    window.iterations_spin.setValue(iterations)
+    ticks: list[float] = []
+    timer = QTimer()
+    timer.setInterval(10)
+    timer.timeout.connect(lambda: ticks.append(time.perf_counter()))
+    loop = QEventLoop()
+    window.training_finished.connect(loop.quit)
+    timer.start()
+    started = time.perf_counter()
+    window.train_button.click()
+    loop.exec()
+    wall = time.perf_counter() - started
+    timer.stop()
+    window.training_finished.disconnect(loop.quit)
+    stored = window.error_plot.points()[0].size
+    shown = window.error_plot.train_curve.getData()[0]
+    return wall, np.diff(ticks), stored, 0 if shown is None else len(shown)
+
+
+def kernel_run(iterations: int) -> float:
+    training = Training(note_table(), TrainConfig(iterations=iterations))
+    started = time.perf_counter()
+    training.advance()
+    return time.perf_counter() - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--iterations", type=int, nargs="+", default=[10_000_000, 100_000_000])
+    args = parser.parse_args()
+    app = QApplication.instance() or QApplication([])
+    kernel.warm_up()
+    window = MainWindow()
+    window.resize(1200, 720)
+    window.show()
+    app.processEvents()
+    for n in args.iterations:
+        wall, gaps, stored, shown = gui_run(window, n)
+        reference = kernel_run(n)
+        print(f"{n:>12,} iterations: GUI thread gaps p99 {np.percentile(gaps, 99) * 1000:6.1f} ms, "
+              f"longest {gaps.max() * 1000:6.1f} ms (goal p99 < 50 ms)")
+        print(f"{'':>25} wall {wall:6.2f} s vs kernel {reference:6.2f} s = {wall / reference:4.2f} x "
+              f"(goal <= 1.5 x); {stored:,} checkpoints plotted, {shown:,} points drawn")
+    window.close()
+
+
+if __name__ == "__main__":
+    main()
