@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test bench headless clean
+.PHONY: run test bench headless screenshot clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -23,6 +23,11 @@ headless: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) bench/bench_kernel.py
+	$(PY) bench/bench_gui.py
+	$(PY) bench/bench_startup.py
+
+screenshot: $(STAMP)
+	$(PY) tools/screenshot.py docs/screenshot.png
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis
