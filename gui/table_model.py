@@ -6,13 +6,12 @@ through :attr:`DatasetTableModel.edit_refused`.
 """
 from __future__ import annotations
 
-import math
-
 import numpy as np
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from model import DataError, Dataset
+from model.dataset import parse_cell
 
 _Index = QModelIndex | QPersistentModelIndex
 _TARGET_BRUSH = QBrush(QColor(255, 244, 214))
@@ -107,9 +106,11 @@ class DatasetTableModel(QAbstractTableModel):
             return False
         row, column = index.row(), index.column()
         try:
-            number = self._parse(value, column)
+            number = parse_cell(str(value), column == self.target_column)
         except DataError as exc:
-            self.edit_refused.emit(f"Row {row + 1}, column '{self._names[column]}': {exc}")
+            self.edit_refused.emit(
+                f"Row {row + 1}, column '{self._names[column]}': {exc}; the old value was kept"
+            )
             return False
         if number == self._values[row, column]:
             return True
@@ -117,20 +118,6 @@ class DatasetTableModel(QAbstractTableModel):
         self.dataChanged.emit(index, index, [Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole])
         self.data_edited.emit()
         return True
-
-    def _parse(self, value, column: int) -> float:
-        text = str(value).strip()
-        try:
-            number = float(text)
-        except ValueError:
-            raise DataError(f"'{text}' is not a number; the old value was kept") from None
-        if not math.isfinite(number):
-            raise DataError(f"'{text}' is not allowed, every value must be a finite number; "
-                            "the old value was kept")
-        if column == self.target_column and not 0.0 <= number <= 1.0:
-            raise DataError(f"the target must be between 0 and 1, not {text}; "
-                            "the old value was kept")
-        return number
 
     # -- rows ------------------------------------------------------------------
     def insert_row(self, row: int | None = None, values: np.ndarray | None = None) -> int:

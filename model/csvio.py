@@ -8,22 +8,22 @@ from __future__ import annotations
 
 import csv
 import io
-import math
 from pathlib import Path
 
 import numpy as np
 
-from .dataset import Dataset, default_names
+from .dataset import Dataset, default_names, parse_cell
 from .errors import DataError
 
 _DELIMITERS = (",", ";", "\t")
 
 
-def _parse_number(text: str) -> float | None:
+def _is_number(text: str) -> bool:
     try:
-        return float(text)
+        float(text)
     except ValueError:
-        return None
+        return False
+    return True
 
 
 def _guess_delimiter(line: str) -> str:
@@ -57,7 +57,7 @@ def parse_csv_text(text: str, source: str | None = None) -> Dataset:
         raise DataError(f"the row cannot be read as CSV ({exc})", line=line_no, source=source) from None
     first_line, first = numbered[0][0], [c.strip() for c in rows[0]]
     header = None
-    if any(_parse_number(c) is None for c in first):
+    if not all(_is_number(c) for c in first):
         header = first
         rows, numbered = rows[1:], numbered[1:]
         if not rows:
@@ -82,30 +82,10 @@ def parse_csv_text(text: str, source: str | None = None) -> Dataset:
                 source=source,
             )
         for c, cell in enumerate(cells):
-            value = _parse_number(cell.strip())
-            name = f" ('{header[c]}')" if header else ""
-            if value is None:
-                raise DataError(
-                    f"{cell.strip()!r}{name} is not a number",
-                    line=line_no,
-                    column=c + 1,
-                    source=source,
-                )
-            if not math.isfinite(value):
-                raise DataError(
-                    f"{cell.strip()!r}{name} is not allowed, every value must be a finite number",
-                    line=line_no,
-                    column=c + 1,
-                    source=source,
-                )
-            if c == width - 1 and not 0.0 <= value <= 1.0:
-                raise DataError(
-                    f"the target {cell.strip()!r}{name} is outside [0, 1]",
-                    line=line_no,
-                    column=c + 1,
-                    source=source,
-                )
-            values[r, c] = value
+            try:
+                values[r, c] = parse_cell(cell, c == width - 1, header[c] if header else None)
+            except DataError as exc:
+                raise DataError(exc.message, line=line_no, column=c + 1, source=source) from None
     names = header if header is not None else [*default_names(width - 1), "y"]
     return Dataset.from_arrays(values[:, :-1], values[:, -1], names[:-1], names[-1])
 

@@ -1,6 +1,7 @@
 """A table of numbers to learn from: feature columns and one target column."""
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Sequence
 
@@ -109,6 +110,25 @@ class Dataset:
     def is_binary(self) -> bool:
         """True when every target is exactly 0 or 1, so accuracy makes sense."""
         return bool(np.all((self.target == 0.0) | (self.target == 1.0)))
+
+
+def parse_cell(text: str, is_target: bool, name: str | None = None) -> float:
+    """One cell's text as a number, or :class:`DataError` saying what is wrong with it.
+
+    The one check shared by the CSV reader and the table editor: a finite number, and
+    for the target a value in [0, 1].  ``name`` (the column's) is quoted when given.
+    """
+    text = text.strip()
+    label = f"{text!r} ('{name}')" if name else repr(text)
+    try:
+        value = float(text)
+    except ValueError:
+        raise DataError(f"{label} is not a number") from None
+    if not math.isfinite(value):
+        raise DataError(f"{label} is not allowed, every value must be a finite number")
+    if is_target and not 0.0 <= value <= 1.0:
+        raise DataError(f"the target {label} is outside [0, 1]: targets must lie between 0 and 1")
+    return value
 
 
 def default_names(n_features: int) -> tuple[str, ...]:

@@ -71,5 +71,5 @@ def test_bad_data_file_names_the_line_and_column(tmp_path):
     assert out.returncode == 2
     assert out.stderr.strip().splitlines() == [
         "neuron-lab --headless: error: broken.csv, line 3, column 3: "
-        "the target '7' ('y') is outside [0, 1]"
+        "the target '7' ('y') is outside [0, 1]: targets must lie between 0 and 1"
     ]
