@@ -23,13 +23,12 @@ import numpy as np  # noqa: E402
 from PySide6.QtCore import QEventLoop, QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
-from gui.main_window import MainWindow  # noqa: E402
+from gui.main_window import MAX_SPEED, MainWindow  # noqa: E402
 from model import Training, TrainConfig, kernel, note_table  # noqa: E402
 
 
 def gui_run(window: MainWindow, iterations: int) -> tuple[float, np.ndarray, int, int]:
-    window.speed_combo.setCurrentIndex(next(i for i in range(window.speed_combo.count())
-                                            if "Max" in window.speed_combo.itemText(i)))
+    window.speed_combo.setCurrentIndex(MAX_SPEED)
     window.iterations_spin.setValue(iterations)
     ticks: list[float] = []
     timer = QTimer()

@@ -7,11 +7,11 @@ import numpy as np
 import pytest
 from PySide6.QtCore import Qt, QTimer
 
-from gui.main_window import MainWindow
+from gui.main_window import MAX_SPEED, MainWindow
 from gui.worker import running_threads
 from model import Dataset, Training, TrainConfig, note_table
 
-MAX = 3  # index of the "Max" pace in speedCombo
+MAX = MAX_SPEED
 TIMEOUT = 20_000
 
 

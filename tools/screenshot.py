@@ -19,12 +19,12 @@ from PySide6.QtWidgets import QApplication  # noqa: E402
 def main() -> None:
     out = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "docs" / "screenshot.png"
     app = QApplication.instance() or QApplication([])
-    from gui.main_window import MainWindow
+    from gui.main_window import MAX_SPEED, MainWindow
 
     window = MainWindow()
     window.resize(1200, 720)
     window.show()
-    window.speed_combo.setCurrentIndex(window.speed_combo.count() - 1)  # Max
+    window.speed_combo.setCurrentIndex(MAX_SPEED)
     loop = QEventLoop()
     window.training_finished.connect(loop.quit)
     window.train_button.click()
