@@ -44,7 +44,7 @@ class ErrorPlot(pg.PlotWidget):
         item.setTitle("Error as the neuron learns")
         item.setClipToView(True)
         item.setDownsampling(auto=True, mode="peak")
-        self.legend = item.addLegend(offset=(-10, 10))
+        self.legend = item.addLegend(offset=(-10, 10), brush=pg.mkBrush(255, 255, 255, 220))
         self.train_curve = item.plot(pen=TRAIN_PEN, name="train")
         self.train_curve.setObjectName("train")
         self.test_curve = item.plot(pen=TEST_PEN, name="test")

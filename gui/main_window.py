@@ -5,30 +5,31 @@ import time
 
 import numpy as np
 from PySide6.QtCore import QSignalBlocker, Qt, QThread, QTimer, Signal, Slot
-from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QDoubleSpinBox,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QMainWindow,
     QProgressBar,
     QPushButton,
     QSpinBox,
     QSplitter,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
 
-from model import DataError, Training, TrainConfig, note_table
+from model import DataError, Training, TrainConfig, note_table, read_csv, split_rows
 from model.training import MAX_ITERATIONS, MAX_SEED, MAX_TEST_FRACTION
+from resources import EXAMPLES, Example
 
+from .boundary_plot import BoundaryPanel
+from .data_panel import DataPanel
 from .error_plot import ErrorPlot
+from .predict_panel import PredictPanel
 from .spin_boxes import SeedSpinBox
 from .table_model import DatasetTableModel
 from .worker import THREADS, TrainingWorker
@@ -56,50 +57,30 @@ class MainWindow(QMainWindow):
     def __init__(self) -> None:
         super().__init__()
         self.setWindowTitle("Neuron Lab")
-        self.resize(1200, 720)
+        self.resize(1400, 820)
         self._training: Training | None = None
         self._run_id = 0
         self._running = False
         self._run_total = 0
         self._run_started = 0.0
         self._run_first_iteration = 0
+        self._latest_neuron: tuple[np.ndarray, float] | None = None
 
         self.table_model = DatasetTableModel(note_table(), self)
         self._build_widgets()
+        self._build_menus()
         self._build_thread()
         self._connect()
+        self._columns_changed()
         self._update_buttons()
         self._show_message("Ready. Press Train (Ctrl+Return) to train the neuron on the table.")
 
     # -- construction ------------------------------------------------------------
     def _build_widgets(self) -> None:
-        self.table = QTableView()
-        self.table.setObjectName("dataTable")
-        self.table.setModel(self.table_model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setEditTriggers(
-            QAbstractItemView.EditTrigger.DoubleClicked
-            | QAbstractItemView.EditTrigger.EditKeyPressed
-            | QAbstractItemView.EditTrigger.AnyKeyPressed
-        )
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        header.setDefaultSectionSize(96)
-        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        self.table.setToolTip("Your data: double-click a cell to change it. "
-                              "The last column is the target.")
-        self.add_row_button = QPushButton("Add row")
-        self.add_row_button.setToolTip("Add a row of zeros at the end of the table")
-        self.delete_rows_button = QPushButton("Delete rows")
-        self.delete_rows_button.setToolTip("Delete the selected rows (Delete)")
-        row_buttons = QHBoxLayout()
-        row_buttons.addWidget(self.add_row_button)
-        row_buttons.addWidget(self.delete_rows_button)
-        row_buttons.addStretch(1)
-        data_box = QGroupBox("Data")
-        data_layout = QVBoxLayout(data_box)
-        data_layout.addWidget(self.table)
-        data_layout.addLayout(row_buttons)
+        self.data_panel = DataPanel(self.table_model)
+        self.table = self.data_panel.table
+        self.add_row_button = self.data_panel.add_row_button
+        self.delete_rows_button = self.data_panel.delete_rows_button
 
         defaults = TrainConfig()
         self.alpha_spin = QDoubleSpinBox(objectName="alphaSpin")
@@ -162,21 +143,31 @@ class MainWindow(QMainWindow):
         params_layout.addLayout(buttons)
         self.model_label = QLabel()
         self.model_label.setWordWrap(True)
+        # Room for both lines (weights; accuracy) from the start, so nothing is cut off.
+        self.model_label.setMinimumHeight(2 * self.model_label.fontMetrics().lineSpacing() + 4)
         self.model_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         params_layout.addWidget(self.model_label)
-        params_layout.addStretch(1)
 
-        left = QSplitter(Qt.Orientation.Vertical)
-        left.addWidget(params_box)
-        left.addWidget(data_box)
-        left.setStretchFactor(1, 1)
+        self.predict_panel = PredictPanel()
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addWidget(params_box)
+        left_layout.addWidget(self.predict_panel)
+        left_layout.addWidget(self.data_panel, 1)
 
+        self.boundary_panel = BoundaryPanel()
+        self.boundary_plot = self.boundary_panel.plot
         self.error_plot = ErrorPlot()
+        plots = QSplitter(Qt.Orientation.Vertical)
+        plots.addWidget(self.error_plot)
+        plots.addWidget(self.boundary_panel)
+        plots.setSizes([380, 440])
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(left)
-        splitter.addWidget(self.error_plot)
+        splitter.addWidget(plots)
         splitter.setStretchFactor(1, 1)
-        splitter.setSizes([420, 780])
+        splitter.setSizes([560, 840])
         self.setCentralWidget(splitter)
 
         self.progress = QProgressBar()
@@ -197,6 +188,33 @@ class MainWindow(QMainWindow):
         self._redraw.setInterval(33)
         self._redraw.timeout.connect(self._redraw_plots)
 
+    def _build_menus(self) -> None:
+        stack = self.table_model.undo_stack
+        edit = self.menuBar().addMenu("&Edit")
+        self.undo_action = stack.createUndoAction(self, "&Undo")
+        self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
+        self.redo_action = stack.createRedoAction(self, "&Redo")
+        self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+        edit.addAction(self.undo_action)
+        edit.addAction(self.redo_action)
+        train_menu = self.menuBar().addMenu("&Train")
+        for text, slot, shortcut in (("&Train", self.train, "Ctrl+Return"),
+                                     ("&Stop", self.stop, "Esc"),
+                                     ("&Continue", self.continue_training, None),
+                                     ("&Reset", self.reset, None)):
+            action = QAction(text, self)
+            if shortcut:
+                action.setShortcut(QKeySequence(shortcut))
+            action.triggered.connect(slot)
+            train_menu.addAction(action)
+        examples = self.menuBar().addMenu("E&xamples")
+        examples.setToolTipsVisible(True)
+        for example in EXAMPLES:
+            action = QAction(f"{example.title} — {example.teaches}", self)
+            action.setToolTip(example.teaches)
+            action.triggered.connect(lambda checked=False, e=example: self.load_example(e))
+            examples.addAction(action)
+
     def _build_thread(self) -> None:
         self._thread = QThread(self)
         self._thread.setObjectName("trainingThread")
@@ -216,15 +234,16 @@ class MainWindow(QMainWindow):
         self.stop_button.clicked.connect(self.stop)
         self.continue_button.clicked.connect(self.continue_training)
         self.reset_button.clicked.connect(self.reset)
-        self.add_row_button.clicked.connect(self._add_row)
-        self.delete_rows_button.clicked.connect(self._delete_rows)
         self.table_model.edit_refused.connect(self._show_refusal)
-        self.table.selectionModel().selectionChanged.connect(self._update_buttons)
-        QShortcut(QKeySequence("Ctrl+Return"), self, activated=self.train)
+        self.table_model.data_edited.connect(self._data_changed)
+        self.table_model.columns_changed.connect(self._columns_changed)
+        self.data_panel.message.connect(self._show_message)
+        self.test_fraction_spin.valueChanged.connect(self._data_changed)
+        self.seed_spin.valueChanged.connect(self._data_changed)
+        self.boundary_plot.add_point_requested.connect(self.add_point)
+        self.boundary_plot.delete_row_requested.connect(self.delete_row)
+        # The keypad's Enter as well as Return (the menu's shortcut takes Return).
         QShortcut(QKeySequence("Ctrl+Enter"), self, activated=self.train)
-        QShortcut(QKeySequence(Qt.Key.Key_Escape), self, activated=self.stop)
-        QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), self.table,
-                  activated=self._delete_rows)
 
     # -- actions -------------------------------------------------------------------
     def config(self) -> TrainConfig:
@@ -267,6 +286,7 @@ class MainWindow(QMainWindow):
         if self._running:
             return
         self._training = None
+        self._show_neuron(None)
         self.error_plot.clear_curves()
         self.progress.setValue(0)
         self.status_label.clear()
@@ -291,11 +311,13 @@ class MainWindow(QMainWindow):
         self._start_run.emit(self._run_id, self._training, iterations, float(self.speed_combo.currentData()))
 
     # -- from the worker ---------------------------------------------------------------
-    @Slot(int, object, object, object, int)
-    def _on_checkpoints(self, run_id: int, iterations, train, test, iteration: int) -> None:
+    @Slot(int, object, object, object, int, object, float)
+    def _on_checkpoints(self, run_id: int, iterations, train, test, iteration: int,
+                        weights, bias: float) -> None:
         if run_id != self._run_id:
             return  # a stale batch from an earlier run
         self.error_plot.append(iterations, train, test)
+        self._latest_neuron = (weights, bias)
         done = iteration - self._run_first_iteration
         self.progress.setValue(int(1000 * done / max(1, self._run_total)))
         elapsed = time.perf_counter() - self._run_started
@@ -314,6 +336,8 @@ class MainWindow(QMainWindow):
         self._redraw.stop()
         self.error_plot.refresh()
         training = self._training
+        self._latest_neuron = None
+        self._show_neuron(training)
         if reason == "finished":
             self.progress.setValue(1000)
             self._show_message(f"Finished {training.iteration:,} iterations.")
@@ -329,6 +353,11 @@ class MainWindow(QMainWindow):
     @Slot()
     def _redraw_plots(self) -> None:
         self.error_plot.refresh()
+        if self._latest_neuron is not None:
+            weights, bias = self._latest_neuron
+            self._latest_neuron = None
+            for view in (self.boundary_plot, self.table_model, self.predict_panel):
+                view.set_neuron(weights, bias)
         self._redraw.setInterval(self.error_plot.redraw_interval_ms())
 
     def _describe_model(self) -> None:
@@ -352,8 +381,6 @@ class MainWindow(QMainWindow):
         self.stop_button.setEnabled(self._running)
         self.continue_button.setEnabled(idle and has_model and not self._training.failed)
         self.reset_button.setEnabled(idle and has_model)
-        selected = self.table.selectionModel().hasSelection() if self.table.selectionModel() else False
-        self.delete_rows_button.setEnabled(selected)
 
     def _show_message(self, text: str, error: bool = False) -> None:
         self.statusBar().showMessage(text)
@@ -363,20 +390,63 @@ class MainWindow(QMainWindow):
     def _show_refusal(self, text: str) -> None:
         self._show_message(text, error=True)
 
+    def _show_neuron(self, training: Training | None) -> None:
+        weights = None if training is None else training.weights
+        bias = 0.0 if training is None else training.bias
+        for view in (self.boundary_plot, self.table_model, self.predict_panel):
+            view.set_neuron(weights, bias)
+
+    # -- the data ---------------------------------------------------------------------------
     @Slot()
-    def _add_row(self) -> None:
-        row = self.table_model.insert_row()
-        self.table.scrollToBottom()
-        self.table.setCurrentIndex(self.table_model.index(row, 0))
+    def _data_changed(self) -> None:
+        """The table, or the share held out, changed: redraw the data where it is shown."""
+        model = self.table_model
+        _, test_rows = split_rows(model.rowCount(), self.test_fraction_spin.value(),
+                                  self.seed_spin.value())
+        mask = np.zeros(model.rowCount(), dtype=bool)
+        mask[test_rows] = True
+        model.set_held_out(mask)
+        self.boundary_panel.set_data(model.values, model.names, mask)
 
     @Slot()
-    def _delete_rows(self) -> None:
-        rows = [index.row() for index in self.table.selectionModel().selectedRows()]
-        if rows and len(rows) >= self.table_model.rowCount():
+    def _columns_changed(self) -> None:
+        names = self.table_model.names[:-1]
+        self.boundary_panel.set_columns(names)
+        self.predict_panel.set_features(names, self.table_model.values[:, :-1].mean(axis=0))
+        self._data_changed()
+        self._show_neuron(self._training if self._training is not None
+                          and len(self._training.weights) == len(names) else None)
+
+    def load_example(self, example: Example) -> None:
+        """Replace the table with an example data set (undoable)."""
+        try:
+            dataset = read_csv(example.path)
+        except DataError as exc:
+            self._show_message(f"Cannot load the example: {exc}", error=True)
+            return
+        self.table_model.set_dataset(dataset, text=f"Load {example.title}")
+        self._show_message(f"{example.title}: {example.teaches}.")
+
+    @Slot(float, float, float)
+    def add_point(self, x: float, y: float, target: float) -> None:
+        """A row at (x, y) on the boundary plot's plane, other features at their mean."""
+        plane = self.boundary_plot.plane
+        if plane is None:
+            return
+        values = np.append(np.asarray(plane.held, dtype=np.float64), target)
+        values[plane.x_column] = x
+        if plane.y_column is not None:
+            values[plane.y_column] = y
+        row = self.table_model.insert_row(values, text=f"Add a point of class {int(target)}")
+        self._show_message(f"Added row {row + 1} (class {int(target)}); Ctrl+Z takes it back.")
+
+    @Slot(int)
+    def delete_row(self, row: int) -> None:
+        if self.table_model.rowCount() <= 1:
             self._show_message("The table must keep at least one row.", error=True)
             return
-        self.table_model.remove_rows(rows)
-        self._update_buttons()
+        self.table_model.remove_rows([row])
+        self._show_message(f"Deleted row {row + 1}; Ctrl+Z brings it back.")
 
     # -- closing -------------------------------------------------------------------------
     def shutdown(self) -> None:

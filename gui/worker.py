@@ -39,8 +39,9 @@ def running_threads() -> list[QThread]:
 class TrainingWorker(QObject):
     """Runs training chunks on its thread; talks to the GUI only through signals."""
 
-    #: run id, iterations, train errors, test errors (empty when none), iterations done
-    checkpoints = Signal(int, object, object, object, int)
+    #: run id, iterations, train errors, test errors (empty when none), iterations done,
+    #: and the weights and bias at that point
+    checkpoints = Signal(int, object, object, object, int, object, float)
     #: run id, why the run ended ("finished", "stopped" or the model's own reason)
     finished = Signal(int, str)
     #: the compiled kernel is loaded
@@ -101,4 +102,5 @@ class TrainingWorker(QObject):
     def _send(self, run_id: int, parts: list[Checkpoints], training: Training) -> None:
         batch = Checkpoints.concatenate(parts, training.has_test)
         test = batch.test_error if batch.test_error is not None else np.empty(0)
-        self.checkpoints.emit(run_id, batch.iteration, batch.train_error, test, training.iteration)
+        self.checkpoints.emit(run_id, batch.iteration, batch.train_error, test, training.iteration,
+                              training.weights, training.bias)

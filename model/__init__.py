@@ -1,14 +1,19 @@
 """Neuron Lab's core: the neuron, its training, data sets and files. Knows nothing of Qt."""
 from __future__ import annotations
 
+from .boundary import Plane, output_image
 from .csvio import parse_csv_text, read_csv, to_csv_text
 from .dataset import Dataset, note_table
 from .errors import DataError
-from .neuron import Neuron, sigmoid
-from .training import Checkpoints, Training, TrainConfig, split_rows
+from .neuron import Neuron, predict, sigmoid
+from .training import Checkpoints, Training, TrainConfig, accuracy, split_rows
 
 __all__ = [
     "Checkpoints",
+    "Plane",
+    "accuracy",
+    "output_image",
+    "predict",
     "DataError",
     "Dataset",
     "Neuron",

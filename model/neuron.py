@@ -17,6 +17,16 @@ def sigmoid(z: np.ndarray | float) -> np.ndarray | float:
         return 1.0 / (1.0 + np.exp(-z))
 
 
+def predict(features: np.ndarray, weights: np.ndarray, bias: float) -> np.ndarray:
+    """The output of a neuron with ``weights`` and ``bias`` for each row of ``features``.
+
+    Huge inputs can overflow the dot product to inf (or inf - inf = NaN); the sigmoid then
+    saturates, or the NaN is the caller's to report, so no warning is raised.
+    """
+    with np.errstate(over="ignore", invalid="ignore"):
+        return sigmoid(np.asarray(features, dtype=np.float64) @ weights + bias)
+
+
 class Neuron:
     """A single sigmoid neuron trained by per-example gradient descent.
 

@@ -17,7 +17,7 @@ import numpy as np
 from . import kernel
 from .dataset import Dataset
 from .errors import DataError
-from .neuron import sigmoid
+from .neuron import predict, sigmoid
 
 MAX_ITERATIONS = 100_000_000
 MAX_SEED = 2**32 - 1
@@ -104,7 +104,11 @@ def split_rows(n_rows: int, test_fraction: float, seed: int) -> tuple[np.ndarray
     return np.flatnonzero(~held_out), np.flatnonzero(held_out)
 
 
-def _accuracy(p: np.ndarray, y: np.ndarray) -> float | None:
+def accuracy(p: np.ndarray, y: np.ndarray) -> float | None:
+    """Share of rows whose output ``p`` is on the target's side of 0.5.
+
+    ``None`` when there are no rows or the targets are not all exactly 0 or 1.
+    """
     if y.size == 0 or not np.all((y == 0.0) | (y == 1.0)):
         return None
     return float(np.mean((p >= 0.5) == (y == 1.0)))
@@ -160,10 +164,7 @@ class Training:
 
     def predict(self, features: np.ndarray) -> np.ndarray:
         """The neuron's output for each row of ``features`` (a 2-D array)."""
-        # Huge inputs can overflow the dot product to inf (or inf - inf = NaN); the
-        # sigmoid then saturates, or the NaN is reported by the caller, so no warning.
-        with np.errstate(over="ignore", invalid="ignore"):
-            return sigmoid(np.asarray(features, dtype=np.float64) @ self._w + self._b[0])
+        return predict(features, self._w, self._b[0])
 
     def first_prediction(self) -> float:
         """The output for the data's first row (the note prints this before training)."""
@@ -177,8 +178,8 @@ class Training:
         ``None`` where it does not apply: targets that are not all 0 or 1, or no rows.
         """
         return (
-            _accuracy(self.predict(self._x), self._y),
-            _accuracy(self.predict(self._test_x), self._test_y),
+            accuracy(self.predict(self._x), self._y),
+            accuracy(self.predict(self._test_x), self._test_y),
         )
 
     # -- training ------------------------------------------------------------

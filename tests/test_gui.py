@@ -43,7 +43,8 @@ def expected_run(config: TrainConfig, data: Dataset | None = None):
 def test_window_keeps_its_contracts(window):
     w = window
     names = ["dataTable", "alphaSpin", "iterationsSpin", "seedSpin", "everySpin",
-             "testFractionSpin", "speedCombo", "trainButton", "stopButton", "errorPlot"]
+             "testFractionSpin", "speedCombo", "trainButton", "stopButton", "errorPlot",
+             "boundaryPlot"]
     for name in names:
         assert w.findChild(object, name) is not None, name
     assert w.iterations_spin.maximum() == 100_000_000
@@ -53,7 +54,12 @@ def test_window_keeps_its_contracts(window):
     assert w.alpha_spin.decimals() == 4
     assert any("Max" in w.speed_combo.itemText(i) for i in range(w.speed_combo.count()))
     model = w.table.model()
-    assert model.columnCount() == 3 and model.rowCount() == 8
+    headers = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())]
+    assert headers[:3] == ["x1", "x2", "y (target)"] and model.rowCount() == 8
+    assert headers[3:] == ["ŷ (prediction)", "error (ŷ − y)²"]  # read-only, after the target
+    assert model.setData(model.index(0, 1), "2.5")  # editable through the view's own model
+    assert w.table_model.dataset().features[0, 1] == 2.5
+    assert not model.setData(model.index(0, 3), "0.5")
     for spin in (w.alpha_spin, w.iterations_spin, w.seed_spin, w.every_spin, w.test_fraction_spin):
         assert spin.toolTip()
 

@@ -1,0 +1,198 @@
+"""The decision boundary: the neuron's output over two features, the 0.5 line, and the data.
+
+Blue means the neuron says 0, orange that it says 1 (a pair that colour-blind people tell
+apart); the colour bar says so.  Data points are coloured by their target, held-out rows
+hollow.  A click adds a point of class 1, Shift+click one of class 0, Ctrl+click deletes the
+nearest point: each is asked of the window through a signal, which edits the data set.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QPointF, QRectF, Qt, Signal, Slot
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+from model import Plane, output_image
+
+BLUE = (31, 119, 180)
+ORANGE = (230, 120, 20)
+COLOUR_MAP = pg.ColorMap([0.0, 0.5, 1.0], [BLUE, (247, 247, 247), ORANGE], name="neuron")
+RESOLUTION = 120
+
+
+def target_colour(value: float) -> tuple[int, int, int]:
+    r, g, b, _ = COLOUR_MAP.map(np.array([value]), mode="byte")[0]
+    return int(r), int(g), int(b)
+
+
+class BoundaryPlot(pg.PlotWidget):
+    """Heat map of the output, the 0.5 contour and the rows, over a :class:`Plane`."""
+
+    #: x, y and the class (1.0 or 0.0) of a point the person clicked into existence
+    add_point_requested = Signal(float, float, float)
+    #: the row the person Ctrl+clicked, to be deleted
+    delete_row_requested = Signal(int)
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent, background="w")
+        self.setObjectName("boundaryPlot")
+        item = self.getPlotItem()
+        item.setTitle("Where the neuron says 0 and 1")
+        item.setMenuEnabled(False)
+        item.getViewBox().setMouseEnabled(x=False, y=False)
+        self.image = pg.ImageItem(axisOrder="col-major")
+        self.image.setLookupTable(COLOUR_MAP.getLookupTable(0.0, 1.0, 256))
+        self.image.setLevels((0.0, 1.0))
+        self.image.setZValue(-10)
+        # An image first, so that setRect() later scales 120 cells, not an empty image.
+        self.image.setImage(np.full((RESOLUTION, RESOLUTION), 0.5), levels=(0.0, 1.0))
+        item.addItem(self.image)
+        self.contour = pg.IsocurveItem(level=0.5, pen=pg.mkPen((20, 20, 20), width=2))
+        self.contour.setParentItem(self.image)
+        self.points = pg.ScatterPlotItem(size=9, pxMode=True)
+        item.addItem(self.points)
+        self.colour_bar = pg.ColorBarItem(values=(0.0, 1.0), colorMap=COLOUR_MAP,
+                                          interactive=False, label="neuron output ŷ", width=15,
+                                          colorMapMenu=False)
+        self.colour_bar.setImageItem(self.image, insert_in=item)
+        item.scene().sigMouseClicked.connect(self._clicked)
+        self.setToolTip("Click: add a point of class 1 · Shift+click: class 0 · "
+                        "Ctrl+click: delete the nearest point")
+        self._plane: Plane | None = None
+        self._xy = np.empty((0, 2))
+        self._weights: np.ndarray | None = None
+        self._bias = 0.0
+        self.output = np.full((RESOLUTION, RESOLUTION), 0.5)
+
+    @property
+    def plane(self) -> Plane | None:
+        return self._plane
+
+    def set_data(self, values: np.ndarray, names: list[str], held_out: np.ndarray,
+                 x_column: int, y_column: int | None) -> None:
+        """Show the rows (features then target) over the plane of two feature columns."""
+        features, target = values[:, :-1], values[:, -1]
+        if len(values) == 0:
+            self.points.setData([])
+            return
+        plane = Plane.around(features, x_column, y_column)
+        if self._plane is None or (plane.x_column, plane.y_column, plane.x_range, plane.y_range) != (
+            self._plane.x_column, self._plane.y_column, self._plane.x_range, self._plane.y_range
+        ) or not np.array_equal(plane.held, self._plane.held):
+            self._plane = plane
+            rect = QRectF(plane.x_range[0], plane.y_range[0],
+                          plane.x_range[1] - plane.x_range[0], plane.y_range[1] - plane.y_range[0])
+            self.image.setRect(rect)
+            self.getPlotItem().getViewBox().setRange(rect, padding=0)
+        item = self.getPlotItem()
+        item.setLabel("bottom", names[x_column])
+        item.setLabel("left", names[y_column] if y_column is not None else f"{names[-1]} (target)")
+        ys = features[:, y_column] if y_column is not None else target
+        self._xy = np.column_stack([features[:, x_column], ys])
+        brushes, pens = [], []
+        for value, held in zip(target, held_out if len(held_out) == len(target) else np.zeros(len(target), bool)):
+            colour = target_colour(value)
+            pens.append(pg.mkPen(colour if held else (40, 40, 40), width=2 if held else 1))
+            brushes.append(pg.mkBrush(255, 255, 255, 0) if held else pg.mkBrush(colour))
+        self.points.setData(pos=self._xy, brush=brushes, pen=pens)
+        self._redraw_output()
+
+    def set_neuron(self, weights: np.ndarray | None, bias: float = 0.0) -> None:
+        """Redraw the heat map and the contour for a neuron (None: no neuron yet)."""
+        self._weights = None if weights is None else np.asarray(weights, dtype=np.float64)
+        self._bias = float(bias)
+        self._redraw_output()
+
+    def _redraw_output(self) -> None:
+        plane = self._plane
+        if plane is None or self._weights is None or len(self._weights) != len(plane.held):
+            self.output = np.full((RESOLUTION, RESOLUTION), 0.5)
+            self.image.setImage(self.output, levels=(0.0, 1.0), autoLevels=False)
+            self.contour.setData(None)
+            return
+        self.output = output_image(plane, self._weights, self._bias, RESOLUTION)
+        self.image.setImage(self.output, levels=(0.0, 1.0), autoLevels=False)
+        # Where the output is NaN (overflowing inputs) there is no line to draw.
+        self.contour.setData(np.nan_to_num(self.output, nan=0.5))
+
+    # -- clicks --------------------------------------------------------------------
+    def _clicked(self, event) -> None:
+        if event.button() != Qt.MouseButton.LeftButton or self._plane is None:
+            return
+        view = self.getPlotItem().getViewBox()
+        if not view.sceneBoundingRect().contains(event.scenePos()):
+            return
+        point: QPointF = view.mapSceneToView(event.scenePos())
+        event.accept()
+        modifiers = event.modifiers()
+        if modifiers & Qt.KeyboardModifier.ControlModifier:
+            row = self.nearest_row(point.x(), point.y())
+            if row is not None:
+                self.delete_row_requested.emit(row)
+        else:
+            cls = 0.0 if modifiers & Qt.KeyboardModifier.ShiftModifier else 1.0
+            self.add_point_requested.emit(point.x(), point.y(), cls)
+
+    def nearest_row(self, x: float, y: float) -> int | None:
+        """The row drawn nearest to (x, y), distances measured relative to the view."""
+        if self._plane is None or len(self._xy) == 0:
+            return None
+        width = self._plane.x_range[1] - self._plane.x_range[0]
+        height = self._plane.y_range[1] - self._plane.y_range[0]
+        d = ((self._xy[:, 0] - x) / width) ** 2 + ((self._xy[:, 1] - y) / height) ** 2
+        return int(np.argmin(d))
+
+
+class BoundaryPanel(QWidget):
+    """The boundary plot with two combo boxes choosing the features it spans."""
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.plot = BoundaryPlot()
+        self.x_combo = QComboBox(objectName="boundaryXCombo")
+        self.x_combo.setToolTip("The feature along the horizontal axis")
+        self.y_combo = QComboBox(objectName="boundaryYCombo")
+        self.y_combo.setToolTip("The feature along the vertical axis; the others are held at their mean")
+        choose = QHBoxLayout()
+        for text, combo in (("&Across:", self.x_combo), ("&Up:", self.y_combo)):
+            label = QLabel(text)
+            label.setBuddy(combo)
+            choose.addWidget(label)
+            choose.addWidget(combo, 1)
+        hint = QLabel("click: add class 1 · Shift+click: class 0 · Ctrl+click: delete")
+        hint.setStyleSheet("color: #555;")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(choose)
+        layout.addWidget(self.plot, 1)
+        layout.addWidget(hint)
+        self._values = np.empty((0, 0))
+        self._names: list[str] = []
+        self._held_out = np.zeros(0, bool)
+        self.x_combo.currentIndexChanged.connect(self._redraw)
+        self.y_combo.currentIndexChanged.connect(self._redraw)
+
+    def set_columns(self, feature_names: list[str]) -> None:
+        """New feature columns: the first two are shown."""
+        for combo in (self.x_combo, self.y_combo):
+            combo.blockSignals(True)
+            combo.clear()
+            combo.addItems(feature_names)
+            combo.blockSignals(False)
+        self.x_combo.setCurrentIndex(0)
+        self.y_combo.setCurrentIndex(1 if len(feature_names) > 1 else -1)
+        self.y_combo.setEnabled(len(feature_names) > 1)
+
+    def set_data(self, values: np.ndarray, names: list[str], held_out: np.ndarray) -> None:
+        self._values, self._names, self._held_out = values, names, held_out
+        self._redraw()
+
+    def columns(self) -> tuple[int, int | None]:
+        x = max(0, self.x_combo.currentIndex())
+        y = self.y_combo.currentIndex() if self.y_combo.isEnabled() else -1
+        return x, (y if y >= 0 else None)
+
+    @Slot()
+    def _redraw(self) -> None:
+        if self._values.size:
+            self.plot.set_data(self._values, self._names, self._held_out, *self.columns())

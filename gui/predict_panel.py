@@ -1,0 +1,65 @@
+"""Ask the neuron: type feature values, read its output and the class it gives."""
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import Slot
+from PySide6.QtWidgets import QDoubleSpinBox, QFormLayout, QGroupBox, QLabel
+
+from model import predict
+
+
+class PredictPanel(QGroupBox):
+    """One spin box per feature and the current neuron's answer, updated as you type."""
+
+    def __init__(self, parent=None) -> None:
+        super().__init__("Ask the neuron", parent)
+        self.setObjectName("predictPanel")
+        self.setToolTip("Type values for the features and read what the current neuron predicts.")
+        self._form = QFormLayout(self)
+        self._spins: list[QDoubleSpinBox] = []
+        self.answer = QLabel()
+        self.answer.setObjectName("predictAnswer")
+        self._weights: np.ndarray | None = None
+        self._bias = 0.0
+
+    def set_features(self, names: list[str], values: np.ndarray) -> None:
+        """Rebuild the inputs for these feature names, starting at ``values``."""
+        while self._form.rowCount():
+            self._form.removeRow(0)
+        self._spins = []
+        for name, value in zip(names, values):
+            spin = QDoubleSpinBox()
+            spin.setRange(-1e9, 1e9)
+            spin.setDecimals(4)
+            spin.setValue(float(value))
+            spin.setToolTip(f"A value for the feature {name}")
+            spin.valueChanged.connect(self._update)
+            self._form.addRow(f"{name}:", spin)
+            self._spins.append(spin)
+        self.answer = QLabel()
+        self.answer.setObjectName("predictAnswer")
+        self._form.addRow(self.answer)
+        self._update()
+
+    def set_neuron(self, weights: np.ndarray | None, bias: float = 0.0) -> None:
+        self._weights = None if weights is None else np.asarray(weights, dtype=np.float64)
+        self._bias = float(bias)
+        self._update()
+
+    def features(self) -> np.ndarray:
+        return np.array([spin.value() for spin in self._spins])
+
+    def prediction(self) -> float | None:
+        if self._weights is None or len(self._weights) != len(self._spins):
+            return None
+        return float(predict(self.features()[None, :], self._weights, self._bias)[0])
+
+    @Slot()
+    def _update(self) -> None:
+        p = self.prediction()
+        if p is None:
+            self.answer.setText("ŷ = — (train the neuron first)")
+        elif np.isnan(p):
+            self.answer.setText("ŷ = NaN (these values overflow)")
+        else:
+            self.answer.setText(f"ŷ = {p:.4f} → class {1 if p >= 0.5 else 0}")
