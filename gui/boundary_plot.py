@@ -18,6 +18,9 @@ BLUE = (31, 119, 180)
 ORANGE = (230, 120, 20)
 COLOUR_MAP = pg.ColorMap([0.0, 0.5, 1.0], [BLUE, (247, 247, 247), ORANGE], name="neuron")
 RESOLUTION = 120
+#: At most this many rows are drawn as points (an even sample of a larger table):
+#: beyond that the picture says no more and every edit would redraw slowly.
+MAX_POINTS = 5000
 
 
 def target_colour(value: float) -> tuple[int, int, int]:
@@ -60,6 +63,7 @@ class BoundaryPlot(pg.PlotWidget):
                         "Ctrl+click: delete the nearest point")
         self._plane: Plane | None = None
         self._xy = np.empty((0, 2))
+        self._shown = np.empty(0, dtype=np.int64)
         self._weights: np.ndarray | None = None
         self._bias = 0.0
         self.output = np.full((RESOLUTION, RESOLUTION), 0.5)
@@ -87,14 +91,30 @@ class BoundaryPlot(pg.PlotWidget):
         item = self.getPlotItem()
         item.setLabel("bottom", names[x_column])
         item.setLabel("left", names[y_column] if y_column is not None else f"{names[-1]} (target)")
-        ys = features[:, y_column] if y_column is not None else target
-        self._xy = np.column_stack([features[:, x_column], ys])
+        n = len(values)
+        self._shown = (np.arange(n) if n <= MAX_POINTS
+                       else np.linspace(0, n - 1, MAX_POINTS).round().astype(np.int64))
+        if len(held_out) != n:
+            held_out = np.zeros(n, dtype=bool)
+        ys = features[self._shown, y_column] if y_column is not None else target[self._shown]
+        self._xy = np.column_stack([features[self._shown, x_column], ys])
+        styles: dict[tuple[float, bool], tuple] = {}  # one pen and brush per kind of point
         brushes, pens = [], []
-        for value, held in zip(target, held_out if len(held_out) == len(target) else np.zeros(len(target), bool)):
-            colour = target_colour(value)
-            pens.append(pg.mkPen(colour if held else (40, 40, 40), width=2 if held else 1))
-            brushes.append(pg.mkBrush(255, 255, 255, 0) if held else pg.mkBrush(colour))
+        for value, held in zip(target[self._shown].tolist(), held_out[self._shown].tolist()):
+            if (value, held) not in styles:
+                colour = target_colour(value)
+                styles[value, held] = (
+                    pg.mkPen(colour if held else (40, 40, 40), width=2 if held else 1),
+                    pg.mkBrush(255, 255, 255, 0) if held else pg.mkBrush(colour),
+                )
+            pen, brush = styles[value, held]
+            pens.append(pen)
+            brushes.append(brush)
         self.points.setData(pos=self._xy, brush=brushes, pen=pens)
+        title = "Where the neuron says 0 and 1"
+        if n > MAX_POINTS:
+            title += f" ({MAX_POINTS:,} of {n:,} rows drawn)"
+        item.setTitle(title)
         self._redraw_output()
 
     def set_neuron(self, weights: np.ndarray | None, bias: float = 0.0) -> None:
@@ -140,7 +160,7 @@ class BoundaryPlot(pg.PlotWidget):
         width = self._plane.x_range[1] - self._plane.x_range[0]
         height = self._plane.y_range[1] - self._plane.y_range[0]
         d = ((self._xy[:, 0] - x) / width) ** 2 + ((self._xy[:, 1] - y) / height) ** 2
-        return int(np.argmin(d))
+        return int(self._shown[np.argmin(d)])
 
 
 class BoundaryPanel(QWidget):
