@@ -27,7 +27,7 @@ bench: $(STAMP)
 	$(PY) bench/bench_startup.py
 
 screenshot: $(STAMP)
-	$(PY) tools/screenshot.py docs/screenshot.png
+	$(PY) tools/screenshot.py docs
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis

@@ -17,6 +17,16 @@ from model import Plane, output_image
 BLUE = (31, 119, 180)
 ORANGE = (230, 120, 20)
 COLOUR_MAP = pg.ColorMap([0.0, 0.5, 1.0], [BLUE, (247, 247, 247), ORANGE], name="neuron")
+
+
+def _pale(rgb: tuple[int, int, int]) -> tuple[int, int, int]:
+    return tuple(int(round(0.45 * c + 0.55 * 255)) for c in rgb)
+
+
+#: The background's colours are paler than the points', so a point stays visible (and its
+#: class readable) over the region of its own class.
+PALE_MAP = pg.ColorMap([0.0, 0.5, 1.0], [_pale(BLUE), (250, 250, 250), _pale(ORANGE)],
+                       name="neuron-pale")
 RESOLUTION = 120
 #: At most this many rows are drawn as points (an even sample of a larger table):
 #: beyond that the picture says no more and every edit would redraw slowly.
@@ -44,7 +54,7 @@ class BoundaryPlot(pg.PlotWidget):
         item.setMenuEnabled(False)
         item.getViewBox().setMouseEnabled(x=False, y=False)
         self.image = pg.ImageItem(axisOrder="col-major")
-        self.image.setLookupTable(COLOUR_MAP.getLookupTable(0.0, 1.0, 256))
+        self.image.setLookupTable(PALE_MAP.getLookupTable(0.0, 1.0, 256))
         self.image.setLevels((0.0, 1.0))
         self.image.setZValue(-10)
         # An image first, so that setRect() later scales 120 cells, not an empty image.
@@ -54,7 +64,7 @@ class BoundaryPlot(pg.PlotWidget):
         self.contour.setParentItem(self.image)
         self.points = pg.ScatterPlotItem(size=9, pxMode=True)
         item.addItem(self.points)
-        self.colour_bar = pg.ColorBarItem(values=(0.0, 1.0), colorMap=COLOUR_MAP,
+        self.colour_bar = pg.ColorBarItem(values=(0.0, 1.0), colorMap=PALE_MAP,
                                           interactive=False, label="neuron output ŷ", width=15,
                                           colorMapMenu=False)
         self.colour_bar.setImageItem(self.image, insert_in=item)

@@ -71,7 +71,7 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self._build_thread()
         self._connect()
-        self._columns_changed()
+        self._dataset_replaced()
         self._update_buttons()
         self._show_message("Ready. Press Train (Ctrl+Return) to train the neuron on the table.")
 
@@ -236,7 +236,7 @@ class MainWindow(QMainWindow):
         self.reset_button.clicked.connect(self.reset)
         self.table_model.edit_refused.connect(self._show_refusal)
         self.table_model.data_edited.connect(self._data_changed)
-        self.table_model.columns_changed.connect(self._columns_changed)
+        self.table_model.dataset_replaced.connect(self._dataset_replaced)
         self.data_panel.message.connect(self._show_message)
         self.test_fraction_spin.valueChanged.connect(self._data_changed)
         self.seed_spin.valueChanged.connect(self._data_changed)
@@ -409,7 +409,7 @@ class MainWindow(QMainWindow):
         self.boundary_panel.set_data(model.values, model.names, mask)
 
     @Slot()
-    def _columns_changed(self) -> None:
+    def _dataset_replaced(self) -> None:
         names = self.table_model.names[:-1]
         self.boundary_panel.set_columns(names)
         self.predict_panel.set_features(names, self.table_model.values[:, :-1].mean(axis=0))

@@ -39,8 +39,8 @@ class DatasetTableModel(QAbstractTableModel):
     edit_refused = Signal(str)
     #: Emitted after any change to the values, the rows or the whole data set.
     data_edited = Signal()
-    #: Emitted when the columns changed (a different data set was loaded).
-    columns_changed = Signal()
+    #: Emitted when the whole data set was replaced (loaded, or such a load undone).
+    dataset_replaced = Signal()
 
     def __init__(self, dataset: Dataset, parent=None):
         super().__init__(parent)
@@ -283,7 +283,6 @@ class DatasetTableModel(QAbstractTableModel):
             self._apply_insert(row, values)
 
     def _apply_dataset(self, names, values: np.ndarray) -> None:
-        columns_change = list(names) != self._names
         self.beginResetModel()
         try:
             self._names = list(names)
@@ -293,8 +292,7 @@ class DatasetTableModel(QAbstractTableModel):
                 self._weights = None
         finally:
             self.endResetModel()
-        if columns_change:
-            self.columns_changed.emit()
+        self.dataset_replaced.emit()
         self.data_edited.emit()
 
 

@@ -1,6 +1,9 @@
-"""Make the README's screenshot: the window after a real training run, grabbed offscreen.
+"""Make the README's screenshots: the window after real training runs, grabbed offscreen.
 
-    python tools/screenshot.py [docs/screenshot.png]
+    python tools/screenshot.py [FOLDER]      (default: docs/)
+
+Writes screenshot.png (the note's table), xor.png (a single neuron failing on XOR) and
+xor-fixed.png (the same after one cluster was Ctrl+clicked away: now it is separable).
 """
 from __future__ import annotations
 
@@ -16,24 +19,41 @@ from PySide6.QtCore import QEventLoop  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 
-def main() -> None:
-    out = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "docs" / "screenshot.png"
-    app = QApplication.instance() or QApplication([])
-    from gui.main_window import MAX_SPEED, MainWindow
-
-    window = MainWindow()
-    window.resize(1200, 720)
-    window.show()
-    window.speed_combo.setCurrentIndex(MAX_SPEED)
+def train(app, window) -> None:
     loop = QEventLoop()
     window.training_finished.connect(loop.quit)
     window.train_button.click()
     loop.exec()
+    window.training_finished.disconnect(loop.quit)
     app.processEvents()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    window.grab().save(str(out))
+
+
+def main() -> None:
+    folder = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "docs"
+    folder.mkdir(parents=True, exist_ok=True)
+    app = QApplication.instance() or QApplication([])
+    from gui.main_window import MAX_SPEED, MainWindow
+    from resources import EXAMPLES
+
+    window = MainWindow()
+    window.show()
+    window.speed_combo.setCurrentIndex(MAX_SPEED)
+    train(app, window)
+    window.grab().save(str(folder / "screenshot.png"))
+
+    window.load_example(next(e for e in EXAMPLES if e.file == "xor.csv"))
+    window.iterations_spin.setValue(50_000)
+    train(app, window)
+    window.grab().save(str(folder / "xor.png"))
+
+    model = window.table_model
+    corner = [r for r, (x, y, t) in enumerate(model.values) if x < 0 < y and t == 1.0]
+    for row in sorted(corner, reverse=True):
+        window.delete_row(row)  # what Ctrl+click on each point does
+    train(app, window)
+    window.grab().save(str(folder / "xor-fixed.png"))
     window.close()
-    print(out)
+    print("\n".join(str(folder / n) for n in ("screenshot.png", "xor.png", "xor-fixed.png")))
 
 
 if __name__ == "__main__":
