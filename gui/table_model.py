@@ -78,12 +78,6 @@ class DatasetTableModel(QAbstractTableModel):
     def n_data_columns(self) -> int:
         return len(self._names)
 
-    def predictions(self) -> np.ndarray | None:
-        """The current neuron's output for every row, or None before any training."""
-        if self._weights is None:
-            return None
-        return predict(self._values[:, :-1], self._weights, self._bias)
-
     # -- what the neuron thinks ------------------------------------------------
     def set_neuron(self, weights: np.ndarray | None, bias: float = 0.0) -> None:
         """Show the predictions of a neuron (None: no neuron, the columns are empty)."""
