@@ -1,0 +1,112 @@
+"""The training parameters, the run buttons and a line about the trained neuron."""
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+)
+
+from model import TrainConfig
+from model.training import MAX_ITERATIONS, MAX_SEED, MAX_TEST_FRACTION
+
+from .spin_boxes import SeedSpinBox
+
+#: Paces of the speed control, in iterations per second; 0 is as fast as the machine goes.
+SPEEDS = [
+    ("Slow — 1,000 iterations/s", 1_000),
+    ("Watch — 3,300 iterations/s", 3_300),
+    ("Fast — 100,000 iterations/s", 100_000),
+    ("Max — as fast as possible", 0),
+]
+DEFAULT_SPEED = 1  # the note's 10,000 iterations draw over about three seconds
+MAX_SPEED = next(i for i, (_, pace) in enumerate(SPEEDS) if pace == 0)
+
+
+class ParametersBox(QGroupBox):
+    """Learning rate, iterations, seed, checkpoint interval, held-out share, speed; Train,
+    Stop, Continue, Reset; each labelled, with a one-sentence tooltip."""
+
+    def __init__(self, parent=None) -> None:
+        super().__init__("Training", parent)
+        defaults = TrainConfig()
+        self.alpha_spin = QDoubleSpinBox(objectName="alphaSpin")
+        self.alpha_spin.setDecimals(4)
+        self.alpha_spin.setRange(0.0001, 10.0)
+        self.alpha_spin.setSingleStep(0.01)
+        self.alpha_spin.setValue(defaults.alpha)
+        self.alpha_spin.setToolTip("How big a step the neuron takes against the gradient each iteration.")
+        self.iterations_spin = QSpinBox(objectName="iterationsSpin")
+        self.iterations_spin.setRange(1, MAX_ITERATIONS)
+        self.iterations_spin.setGroupSeparatorShown(True)
+        self.iterations_spin.setSingleStep(1000)
+        self.iterations_spin.setValue(defaults.iterations)
+        self.iterations_spin.setToolTip("How many training steps to take; each step learns from one random row.")
+        self.seed_spin = SeedSpinBox(objectName="seedSpin")
+        self.seed_spin.setRange(0, MAX_SEED)
+        self.seed_spin.setValue(defaults.seed)
+        self.seed_spin.setToolTip("Fixes the random starting weights and the order of rows: the same seed gives the same run.")
+        self.every_spin = QSpinBox(objectName="everySpin")
+        self.every_spin.setRange(1, MAX_ITERATIONS)
+        self.every_spin.setGroupSeparatorShown(True)
+        self.every_spin.setValue(defaults.every)
+        self.every_spin.setToolTip("Measure the error over all rows once every this many iterations.")
+        self.test_fraction_spin = QDoubleSpinBox(objectName="testFractionSpin")
+        self.test_fraction_spin.setRange(0.0, MAX_TEST_FRACTION)
+        self.test_fraction_spin.setDecimals(2)
+        self.test_fraction_spin.setSingleStep(0.05)
+        self.test_fraction_spin.setValue(defaults.test_fraction)
+        self.test_fraction_spin.setToolTip("Share of rows held out of training, to see how the neuron does on data it never learned from.")
+        self.speed_combo = QComboBox(objectName="speedCombo")
+        for label, pace in SPEEDS:
+            self.speed_combo.addItem(label, pace)
+        self.speed_combo.setCurrentIndex(DEFAULT_SPEED)
+        self.speed_combo.setToolTip("How fast to train: slow enough to watch, or as fast as possible.")
+
+        form = QFormLayout()
+        form.addRow("&Learning rate:", self.alpha_spin)
+        form.addRow("&Iterations:", self.iterations_spin)
+        form.addRow("&Seed:", self.seed_spin)
+        form.addRow("&Checkpoint every:", self.every_spin)
+        form.addRow("&Held-out share:", self.test_fraction_spin)
+        form.addRow("S&peed:", self.speed_combo)
+
+        self.train_button = QPushButton("Train", objectName="trainButton")
+        self.train_button.setToolTip("Start a fresh run from the seed, on the table as it is now (Ctrl+Return)")
+        self.train_button.setDefault(True)
+        self.stop_button = QPushButton("Stop", objectName="stopButton")
+        self.stop_button.setToolTip("Stop the run (Esc)")
+        self.continue_button = QPushButton("Continue", objectName="continueButton")
+        self.continue_button.setToolTip("Train the current neuron for as many iterations again, "
+                                        "continuing the same random stream")
+        self.reset_button = QPushButton("Reset", objectName="resetButton")
+        self.reset_button.setToolTip("Forget the trained neuron and clear the plot")
+        buttons = QHBoxLayout()
+        for button in (self.train_button, self.stop_button, self.continue_button, self.reset_button):
+            buttons.addWidget(button)
+        params_layout = QVBoxLayout(self)
+        params_layout.addLayout(form)
+        params_layout.addLayout(buttons)
+        self.model_label = QLabel()
+        self.model_label.setWordWrap(True)
+        # Room for both lines (weights; accuracy) from the start, so nothing is cut off.
+        self.model_label.setMinimumHeight(2 * self.model_label.fontMetrics().lineSpacing() + 4)
+        self.model_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        params_layout.addWidget(self.model_label)
+
+    def config(self) -> TrainConfig:
+        """The parameters as they are set now."""
+        return TrainConfig(
+            alpha=self.alpha_spin.value(),
+            iterations=self.iterations_spin.value(),
+            seed=self.seed_spin.value(),
+            every=self.every_spin.value(),
+            test_fraction=self.test_fraction_spin.value(),
+        )
