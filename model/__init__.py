@@ -2,7 +2,16 @@
 from __future__ import annotations
 
 from .boundary import Plane, output_image
-from .csvio import parse_csv_text, read_csv, to_csv_text
+from .csvio import (
+    Table,
+    parse_csv_text,
+    parse_table,
+    read_csv,
+    read_table,
+    to_csv_text,
+    write_csv,
+    write_text_atomically,
+)
 from .dataset import Dataset, note_table
 from .errors import DataError
 from .neuron import Neuron, predict, sigmoid
@@ -25,4 +34,9 @@ __all__ = [
     "sigmoid",
     "split_rows",
     "to_csv_text",
+    "Table",
+    "parse_table",
+    "read_table",
+    "write_csv",
+    "write_text_atomically",
 ]

@@ -128,6 +128,7 @@ class Training:
     def __init__(self, dataset: Dataset, config: TrainConfig):
         config.validate()
         self.config = config
+        self.dataset = dataset  # the table as it was when the run started (read-only)
         self.train_rows, self.test_rows = split_rows(dataset.n_rows, config.test_fraction, config.seed)
         # Writable C-contiguous copies: one compiled specialisation serves every run.
         self._x = np.ascontiguousarray(dataset.features[self.train_rows], dtype=np.float64)
@@ -231,6 +232,56 @@ class Training:
                 out_train[:written],
                 out_test[:written] if self.has_test else None,
             )
+
+    # -- saving and restoring ----------------------------------------------------------
+    def state(self) -> dict:
+        """Everything needed to continue this run exactly, as plain JSON-able values
+        (the data set itself is not included: see :meth:`restore`)."""
+        kind, key, position, has_gauss, gauss = self._random.get_state()
+        return {
+            "config": {
+                "alpha": self.config.alpha, "iterations": self.config.iterations,
+                "seed": self.config.seed, "every": self.config.every,
+                "test_fraction": self.config.test_fraction,
+            },
+            "iteration": self.iteration,
+            "weights": self._w.tolist(),
+            "bias": float(self._b[0]),
+            "initial_weights": self.initial_weights.tolist(),
+            "initial_bias": self.initial_bias,
+            "stop_reason": self.stop_reason,
+            "random_state": {"kind": kind, "key": key.tolist(), "position": int(position),
+                             "has_gauss": int(has_gauss), "cached_gaussian": float(gauss)},
+        }
+
+    @classmethod
+    def restore(cls, dataset: Dataset, state: dict) -> Training:
+        """The run that :meth:`state` described, on the data set it was started with.
+
+        Raises :class:`DataError` when the state does not fit (a damaged file).
+        """
+        try:
+            training = cls(dataset, TrainConfig(**state["config"]))
+            weights = np.array(state["weights"], dtype=np.float64)
+            if weights.shape != training._w.shape:
+                raise DataError("the saved weights do not fit the data's columns")
+            random = state["random_state"]
+            key = np.array(random["key"], dtype=np.uint32)
+            training._random.set_state((str(random["kind"]), key, int(random["position"]),
+                                        int(random["has_gauss"]), float(random["cached_gaussian"])))
+            training._w[:] = weights
+            training._b[0] = float(state["bias"])
+            training.initial_weights = np.array(state["initial_weights"], dtype=np.float64)
+            training.initial_bias = float(state["initial_bias"])
+            training.iteration = int(state["iteration"])
+            training.stop_reason = state["stop_reason"]
+        except (KeyError, TypeError, ValueError) as exc:
+            if isinstance(exc, DataError):
+                raise
+            raise DataError(f"the saved training run is damaged ({exc})") from None
+        if not (np.all(np.isfinite(training._w)) and np.isfinite(training._b[0])):
+            raise DataError("the saved training run is damaged (weights that are not numbers)")
+        return training
 
     def advance(self, iterations: int | None = None, chunk: int | None = None) -> Checkpoints:
         """Run to the end (see :meth:`run`) and return all the checkpoints at once."""

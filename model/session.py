@@ -1,0 +1,148 @@
+"""Sessions: the data, the parameters, the trained neuron and its error history in one file.
+
+The file is JSON (never pickle), documented in ``docs/session-format.md``::
+
+    {"format": "neuron-lab-session", "version": 1,
+     "data": {"columns": [...], "rows": [[...], ...]},
+     "parameters": {"alpha", "iterations", "seed", "every", "test_fraction"},
+     "run": null or {"data": "table" or {"columns", "rows"}, "state": {...},
+                     "history": {"iteration", "train_error", "test_error" or null}}}
+
+Numbers are written exactly (JSON floats round-trip in Python), and the run's full random
+state is kept, so training continued after opening a session is the same as training
+continued without ever having closed it.  Writing is atomic.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .csvio import write_text_atomically
+from .dataset import Dataset
+from .errors import DataError
+from .training import Checkpoints, Training, TrainConfig
+
+FORMAT = "neuron-lab-session"
+VERSION = 1
+SUFFIX = ".neuronlab"
+
+
+@dataclass
+class Session:
+    """What a session file holds."""
+
+    dataset: Dataset
+    config: TrainConfig
+    training: Training | None = None
+    history: Checkpoints | None = None
+
+
+def _table_json(dataset: Dataset) -> dict[str, Any]:
+    rows = np.column_stack([dataset.features, dataset.target]).tolist()
+    return {"columns": list(dataset.column_names), "rows": rows}
+
+
+def _table_from_json(table: Any, what: str) -> Dataset:
+    try:
+        columns = [str(c) for c in table["columns"]]
+        values = np.array(table["rows"], dtype=np.float64)
+        if values.ndim != 2 or values.shape[1] != len(columns):
+            raise ValueError("the rows do not match the columns")
+    except (KeyError, TypeError, ValueError) as exc:
+        raise DataError(f"the {what} in the session is damaged ({exc})") from None
+    return Dataset.from_arrays(values[:, :-1], values[:, -1], columns[:-1], columns[-1])
+
+
+def session_json(session: Session) -> str:
+    """The session as the text of a session file."""
+    c = session.config
+    run = None
+    if session.training is not None:
+        training = session.training
+        same = (training.dataset.column_names == session.dataset.column_names
+                and np.array_equal(training.dataset.features, session.dataset.features)
+                and np.array_equal(training.dataset.target, session.dataset.target))
+        history = session.history or Checkpoints.concatenate([], training.has_test)
+        run = {
+            "data": "table" if same else _table_json(training.dataset),
+            "state": training.state(),
+            "history": {
+                "iteration": history.iteration.tolist(),
+                "train_error": history.train_error.tolist(),
+                "test_error": None if history.test_error is None else history.test_error.tolist(),
+            },
+        }
+    document = {
+        "format": FORMAT,
+        "version": VERSION,
+        "data": _table_json(session.dataset),
+        "parameters": {"alpha": c.alpha, "iterations": c.iterations, "seed": c.seed,
+                       "every": c.every, "test_fraction": c.test_fraction},
+        "run": run,
+    }
+    return json.dumps(document, allow_nan=False, indent=1)
+
+
+def parse_session(text: str, source: str | None = None) -> Session:
+    """A session from the text of a session file; :class:`DataError` if it is damaged,
+    not a session, or from a newer version of Neuron Lab."""
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise DataError(f"this is not a session file, or it is damaged ({exc.msg})",
+                        line=exc.lineno, column=exc.colno, source=source) from None
+    if not isinstance(document, dict) or document.get("format") != FORMAT:
+        raise DataError("this is not a Neuron Lab session file", source=source)
+    version = document.get("version")
+    if not isinstance(version, int) or version < 1:
+        raise DataError("the session file is damaged (no version)", source=source)
+    if version > VERSION:
+        raise DataError(f"this session was saved by a newer Neuron Lab (format {version}; "
+                        f"this one reads up to {VERSION}): please update", source=source)
+    try:
+        dataset = _table_from_json(document["data"], "data")
+        config = TrainConfig(**document["parameters"])
+        config.validate()
+        training = history = None
+        run = document.get("run")
+        if run is not None:
+            run_data = dataset if run["data"] == "table" else _table_from_json(run["data"], "run's data")
+            training = Training.restore(run_data, run["state"])
+            h = run["history"]
+            history = Checkpoints(
+                np.array(h["iteration"], dtype=np.int64),
+                np.array(h["train_error"], dtype=np.float64),
+                None if h["test_error"] is None else np.array(h["test_error"], dtype=np.float64),
+            )
+            if len(history.train_error) != len(history) or (
+                history.test_error is not None and len(history.test_error) != len(history)
+            ):
+                raise ValueError("the error history is uneven")
+    except DataError as exc:
+        raise DataError(exc.message, source=source) from None
+    except (KeyError, TypeError, ValueError) as exc:
+        raise DataError(f"the session file is damaged ({exc})", source=source) from None
+    return Session(dataset, config, training, history)
+
+
+def save_session(path: str | Path, session: Session) -> None:
+    """Write a session file atomically."""
+    write_text_atomically(path, session_json(session))
+
+
+def load_session(path: str | Path) -> Session:
+    """Read a session file; :class:`DataError` with a clear message if it cannot."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise DataError(f"{path}: no such file") from None
+    except UnicodeDecodeError:
+        raise DataError("this is not a session file (it is not UTF-8 text)", source=path.name) from None
+    except OSError as exc:
+        raise DataError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+    return parse_session(text, source=path.name)
