@@ -5,22 +5,34 @@ import time
 
 import numpy as np
 from PySide6.QtCore import Qt, QThread, QTimer, Signal, Slot
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QProgressBar,
     QSplitter,
+    QApplication,
     QVBoxLayout,
     QWidget,
 )
 
-from model import DataError, Training, TrainConfig, note_table, read_csv, split_rows
-from resources import EXAMPLES, Example
+from model import (
+    Checkpoints,
+    DataError,
+    Training,
+    TrainConfig,
+    note_table,
+    read_csv,
+    split_rows,
+)
+from model.session import Session
+from resources import Example
 
 from .boundary_plot import BoundaryPanel
 from .data_panel import DataPanel
+from . import menus, settings
 from .error_plot import ErrorPlot
+from .file_actions import FileActions
 from .parameters import MAX_SPEED, ParametersBox  # noqa: F401 (MAX_SPEED: public name)
 from .predict_panel import PredictPanel
 from .table_model import DatasetTableModel
@@ -38,8 +50,8 @@ class MainWindow(QMainWindow):
 
     def __init__(self) -> None:
         super().__init__()
-        self.setWindowTitle("Neuron Lab")
         self.resize(1400, 820)
+        self.setAcceptDrops(True)
         self._training: Training | None = None
         self._run_id = 0
         self._running = False
@@ -55,7 +67,9 @@ class MainWindow(QMainWindow):
         self._connect()
         self._dataset_replaced()
         self._update_buttons()
-        self._show_message("Ready. Press Train (Ctrl+Return) to train the neuron on the table.")
+        self._restore_settings()
+        self.update_title()
+        self.show_message("Ready. Press Train (Ctrl+Return) to train the neuron on the table.")
 
     # -- construction ------------------------------------------------------------
     def _build_widgets(self) -> None:
@@ -112,31 +126,9 @@ class MainWindow(QMainWindow):
         self._redraw.timeout.connect(self._redraw_plots)
 
     def _build_menus(self) -> None:
-        stack = self.table_model.undo_stack
-        edit = self.menuBar().addMenu("&Edit")
-        self.undo_action = stack.createUndoAction(self, "&Undo")
-        self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
-        self.redo_action = stack.createRedoAction(self, "&Redo")
-        self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
-        edit.addAction(self.undo_action)
-        edit.addAction(self.redo_action)
-        train_menu = self.menuBar().addMenu("&Train")
-        for text, slot, shortcut in (("&Train", self.train, "Ctrl+Return"),
-                                     ("&Stop", self.stop, "Esc"),
-                                     ("&Continue", self.continue_training, None),
-                                     ("&Reset", self.reset, None)):
-            action = QAction(text, self)
-            if shortcut:
-                action.setShortcut(QKeySequence(shortcut))
-            action.triggered.connect(slot)
-            train_menu.addAction(action)
-        examples = self.menuBar().addMenu("E&xamples")
-        examples.setToolTipsVisible(True)
-        for example in EXAMPLES:
-            action = QAction(f"{example.title} — {example.teaches}", self)
-            action.setToolTip(example.teaches)
-            action.triggered.connect(lambda checked=False, e=example: self.load_example(e))
-            examples.addAction(action)
+        self.file_actions = FileActions(self)
+        self.file_actions.build_menu(self.menuBar().addMenu("&File"))
+        menus.build(self)
 
     def _build_thread(self) -> None:
         self._thread = QThread(self)
@@ -160,7 +152,8 @@ class MainWindow(QMainWindow):
         self.table_model.edit_refused.connect(self._show_refusal)
         self.table_model.data_edited.connect(self._data_changed)
         self.table_model.dataset_replaced.connect(self._dataset_replaced)
-        self.data_panel.message.connect(self._show_message)
+        self.table_model.undo_stack.cleanChanged.connect(self.update_title)
+        self.data_panel.message.connect(self.show_message)
         self.test_fraction_spin.valueChanged.connect(self._data_changed)
         self.seed_spin.valueChanged.connect(self._data_changed)
         self.boundary_plot.add_point_requested.connect(self.add_point)
@@ -180,7 +173,7 @@ class MainWindow(QMainWindow):
         try:
             training = Training(self.table_model.dataset(), self.config())
         except DataError as exc:
-            self._show_message(f"Cannot train: {exc}", error=True)
+            self.show_message(f"Cannot train: {exc}", error=True)
             return
         self._training = training
         self.error_plot.clear_curves()
@@ -209,7 +202,7 @@ class MainWindow(QMainWindow):
         self.status_label.clear()
         self.model_label.clear()
         self._update_buttons()
-        self._show_message("Reset: press Train to start again.")
+        self.show_message("Reset: press Train to start again.")
 
     def _launch(self, iterations: int) -> None:
         assert self._training is not None
@@ -223,7 +216,7 @@ class MainWindow(QMainWindow):
         self._update_buttons()
         self.error_plot.expect_until(self._run_first_iteration + iterations)
         self._redraw.start()
-        self._show_message("Training…")
+        self.show_message("Training…")
         self._worker.clear_stop()
         self._start_run.emit(self._run_id, self._training, iterations, float(self.speed_combo.currentData()))
 
@@ -257,11 +250,11 @@ class MainWindow(QMainWindow):
         self._show_neuron(training)
         if reason == "finished":
             self.progress.setValue(1000)
-            self._show_message(f"Finished {training.iteration:,} iterations.")
+            self.show_message(f"Finished {training.iteration:,} iterations.")
         elif reason == "stopped":
-            self._show_message(f"Stopped at iteration {training.iteration:,}.")
+            self.show_message(f"Stopped at iteration {training.iteration:,}.")
         else:
-            self._show_message(reason[:1].upper() + reason[1:], error=True)
+            self.show_message(reason[:1].upper() + reason[1:], error=True)
         self._describe_model()
         self._update_buttons()
         self.training_finished.emit()
@@ -299,13 +292,13 @@ class MainWindow(QMainWindow):
         self.continue_button.setEnabled(idle and has_model and not self._training.failed)
         self.reset_button.setEnabled(idle and has_model)
 
-    def _show_message(self, text: str, error: bool = False) -> None:
+    def show_message(self, text: str, error: bool = False) -> None:
         self.statusBar().showMessage(text)
         self.statusBar().setStyleSheet("color: #b00020;" if error else "")
 
     @Slot(str)
     def _show_refusal(self, text: str) -> None:
-        self._show_message(text, error=True)
+        self.show_message(text, error=True)
 
     def _show_neuron(self, training: Training | None) -> None:
         weights = None if training is None else training.weights
@@ -339,10 +332,10 @@ class MainWindow(QMainWindow):
         try:
             dataset = read_csv(example.path)
         except DataError as exc:
-            self._show_message(f"Cannot load the example: {exc}", error=True)
+            self.show_message(f"Cannot load the example: {exc}", error=True)
             return
         self.table_model.set_dataset(dataset, text=f"Load {example.title}")
-        self._show_message(f"{example.title}: {example.teaches}.")
+        self.show_message(f"{example.title}: {example.teaches}.")
 
     @Slot(float, float, float)
     def add_point(self, x: float, y: float, target: float) -> None:
@@ -355,15 +348,15 @@ class MainWindow(QMainWindow):
         if plane.y_column is not None:
             values[plane.y_column] = y
         row = self.table_model.insert_row(values, text=f"Add a point of class {int(target)}")
-        self._show_message(f"Added row {row + 1} (class {int(target)}); Ctrl+Z takes it back.")
+        self.show_message(f"Added row {row + 1} (class {int(target)}); Ctrl+Z takes it back.")
 
     @Slot(int)
     def delete_row(self, row: int) -> None:
         if self.table_model.rowCount() <= 1:
-            self._show_message("The table must keep at least one row.", error=True)
+            self.show_message("The table must keep at least one row.", error=True)
             return
         self.table_model.remove_rows([row])
-        self._show_message(f"Deleted row {row + 1}; Ctrl+Z brings it back.")
+        self.show_message(f"Deleted row {row + 1}; Ctrl+Z brings it back.")
 
     # -- closing -------------------------------------------------------------------------
     def shutdown(self) -> None:
@@ -373,6 +366,123 @@ class MainWindow(QMainWindow):
         self._thread.quit()
         self._thread.wait()
 
+    def has_unsaved_edits(self) -> bool:
+        return not self.table_model.undo_stack.isClean()
+
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt)
+        if self.has_unsaved_edits() and not self.file_actions.confirm_discard():
+            event.ignore()
+            return
+        self._save_settings()
         self.shutdown()
         super().closeEvent(event)
+
+    # -- settings ---------------------------------------------------------------------------
+    _PARAMETERS = (("alpha", "alpha_spin", float), ("iterations", "iterations_spin", int),
+                   ("seed", "seed_spin", int), ("every", "every_spin", int),
+                   ("test_fraction", "test_fraction_spin", float))
+
+    def _restore_settings(self) -> None:
+        stored = settings.open_settings()
+        geometry = stored.value("window/geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        state = stored.value("window/state")
+        if state is not None:
+            self.restoreState(state)
+        for key, name, kind in self._PARAMETERS:
+            value = stored.value(f"parameters/{key}")
+            if value is not None:
+                try:
+                    getattr(self, name).setValue(kind(value))
+                except (TypeError, ValueError):
+                    pass  # a hand-edited settings file: keep the default
+        speed = stored.value("parameters/speed")
+        if speed is not None and str(speed).isdigit() and int(speed) < self.speed_combo.count():
+            self.speed_combo.setCurrentIndex(int(speed))
+
+    def _save_settings(self) -> None:
+        stored = settings.open_settings()
+        stored.setValue("window/geometry", self.saveGeometry())
+        stored.setValue("window/state", self.saveState())
+        for key, name, _ in self._PARAMETERS:
+            stored.setValue(f"parameters/{key}", getattr(self, name).value())
+        stored.setValue("parameters/speed", self.speed_combo.currentIndex())
+        stored.sync()
+
+    # -- the document ------------------------------------------------------------------------
+    @Slot()
+    def update_title(self) -> None:
+        self.setWindowTitle(f"{self.file_actions.document_name}[*] — Neuron Lab")
+        self.setWindowModified(self.has_unsaved_edits())
+
+    def is_running(self) -> bool:
+        return self._running
+
+    def training(self) -> Training | None:
+        return self._training
+
+    def current_session(self) -> Session:
+        """The data, the parameters, the trained neuron and its error history."""
+        history = None
+        if self._training is not None:
+            x, train = self.error_plot.points("train")
+            _, test = self.error_plot.points("test")
+            history = Checkpoints(x.astype(np.int64), train,
+                                  test if self._training.has_test else None)
+        return Session(self.table_model.dataset(), self.config(), self._training, history)
+
+    def apply_session(self, session: Session) -> None:
+        """Show a session: its data, parameters, neuron and error history."""
+        c = session.config
+        for key, name, _ in self._PARAMETERS:
+            getattr(self, name).setValue(getattr(c, key))
+        self._training = None
+        self.table_model.set_dataset(session.dataset, text="Open session")
+        self._training = session.training
+        self.error_plot.clear_curves()
+        if session.training is not None and session.history is not None:
+            h = session.history
+            self.error_plot.expect_until(max(session.training.iteration, 1))
+            self.error_plot.append(h.iteration, h.train_error,
+                                   h.test_error if h.test_error is not None else np.empty(0))
+            self.error_plot.refresh()
+        self._show_neuron(self._training)
+        self._describe_model()
+        self._update_buttons()
+
+    # -- drag and drop ------------------------------------------------------------------------
+    def dragEnterEvent(self, event) -> None:  # noqa: N802 (Qt)
+        if any(url.isLocalFile() for url in event.mimeData().urls()):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event) -> None:  # noqa: N802 (Qt)
+        files = [url.toLocalFile() for url in event.mimeData().urls() if url.isLocalFile()]
+        if files:
+            event.acceptProposedAction()
+            self.file_actions.open_path(files[0])
+
+    # -- the clipboard ------------------------------------------------------------------------
+    @Slot()
+    def copy_cells(self) -> None:
+        indexes = [self.data_panel.proxy.mapToSource(i)
+                   for i in self.table.selectionModel().selectedIndexes()]
+        if not indexes:
+            self.show_message("Select cells to copy first.", error=True)
+            return
+        rows = sorted({i.row() for i in indexes})
+        columns = sorted({i.column() for i in indexes})
+        QApplication.clipboard().setText(self.table_model.copy_block(rows, columns))
+        self.show_message(f"Copied {len(rows)} × {len(columns)} cells.")
+
+    @Slot()
+    def paste_cells(self) -> None:
+        current = self.data_panel.proxy.mapToSource(self.table.currentIndex())
+        top = current.row() if current.isValid() else self.table_model.rowCount()
+        left = current.column() if current.isValid() else 0
+        try:
+            rows, columns = self.table_model.paste_block(top, left, QApplication.clipboard().text())
+        except DataError as exc:
+            self.show_message(f"Cannot paste: {exc}. Nothing was changed.", error=True)
+            return
+        self.show_message(f"Pasted {rows} × {columns} cells; Ctrl+Z takes them back.")

@@ -241,6 +241,67 @@ class DatasetTableModel(QAbstractTableModel):
         """Replace the whole table (undoable)."""
         self.undo_stack.push(_ReplaceData(self, dataset.column_names, _table(dataset), text))
 
+    # -- the clipboard -------------------------------------------------------------------
+    def copy_block(self, rows: list[int], columns: list[int]) -> str:
+        """Cells as tab-separated text, as spreadsheets paste it; numbers in full."""
+        lines = []
+        for row in rows:
+            cells = []
+            for column in columns:
+                if column < self.n_data_columns:
+                    cells.append(format_number(self._values[row, column]))
+                else:
+                    p = self._prediction(row)
+                    if p is None:
+                        cells.append("")
+                    else:
+                        value = p if column == self.n_data_columns else (p - self._values[row, -1]) ** 2
+                        cells.append(repr(float(value)))
+            lines.append("\t".join(cells))
+        return "\n".join(lines)
+
+    def paste_block(self, top: int, left: int, text: str) -> tuple[int, int]:
+        """Paste tab- (or comma-) separated text with its top-left cell at (top, left);
+        rows are added as needed.  Every cell is checked first: one bad cell refuses the
+        whole paste with :class:`DataError` and changes nothing.  One undo takes it back.
+        Returns the number of rows and columns pasted."""
+        lines = [line for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+                 if line.strip()]
+        if not lines:
+            raise DataError("the clipboard holds no cells to paste")
+        separator = "\t" if "\t" in lines[0] else ("," if "," in lines[0] else ";" if ";" in lines[0] else "\t")
+        block = [[cell.strip() for cell in line.split(separator)] for line in lines]
+        width = max(len(cells) for cells in block)
+        if left + width > self.n_data_columns:
+            raise DataError(f"the block is {width} columns wide, but only "
+                            f"{self.n_data_columns - left} columns from '{self._names[left]}' "
+                            "on can take values")
+        numbers = np.empty((len(block), width))
+        for r, cells in enumerate(block):
+            if len(cells) != width:
+                raise DataError(f"pasted row {r + 1} has {len(cells)} cells, the first has {width}")
+            for c, cell in enumerate(cells):
+                column = left + c
+                try:
+                    numbers[r, c] = parse_cell(cell, column == self.target_column)
+                except DataError as exc:
+                    raise DataError(f"pasted row {r + 1}, column '{self._names[column]}': "
+                                    f"{exc}") from None
+        self.undo_stack.beginMacro(f"Paste {len(block)} × {width} cells")
+        try:
+            for r in range(len(block)):
+                row = top + r
+                if row >= self.rowCount():
+                    self.insert_row(np.zeros(self.n_data_columns), text="Add row")
+                for c in range(width):
+                    if numbers[r, c] != self._values[row, left + c]:
+                        self.undo_stack.push(_SetCell(self, row, left + c,
+                                                      float(self._values[row, left + c]),
+                                                      float(numbers[r, c])))
+        finally:
+            self.undo_stack.endMacro()
+        return len(block), width
+
     # -- what the commands do -------------------------------------------------------------
     def _apply_cell(self, row: int, column: int, value: float) -> None:
         self._values[row, column] = value

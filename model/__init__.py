@@ -1,6 +1,8 @@
 """Neuron Lab's core: the neuron, its training, data sets and files. Knows nothing of Qt."""
 from __future__ import annotations
 
+__version__ = "0.2.0"
+
 from .boundary import Plane, output_image
 from .csvio import (
     Table,

@@ -26,3 +26,16 @@ def no_thread_left_running():
     if "gui.worker" in sys.modules:
         running = sys.modules["gui.worker"].running_threads()
         assert not running, f"training threads left running: {running}"
+
+
+@pytest.fixture(autouse=True)
+def isolated_settings(tmp_path, monkeypatch):
+    """Each test gets its own settings file, and no modal dialog can block a test:
+    closing a window with unsaved edits discards them unless a test says otherwise."""
+    from PySide6.QtCore import QSettings
+
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "settings"))
+    from gui.file_actions import FileActions
+
+    monkeypatch.setattr(FileActions, "confirm_discard", lambda self: True)
+    yield

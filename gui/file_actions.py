@@ -1,0 +1,293 @@
+"""The File menu's work: data files, sessions, recent files, exports, and unsaved edits.
+
+Every file mistake (a file that cannot be read, a damaged session, a folder that cannot be
+written) ends in one message in the status bar, and the data already open stays as it was.
+The dialogs are methods (``ask_open_path`` and the like), so that tests can answer them.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, Slot
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QMenu, QMessageBox
+
+from model import DataError, read_table, write_csv, write_text_atomically
+from model.export import run_script
+from model.session import SUFFIX, load_session, save_session
+
+from . import settings
+
+if TYPE_CHECKING:
+    from .main_window import MainWindow
+
+CSV_FILTER = "CSV data (*.csv *.tsv *.txt);;All files (*)"
+SESSION_FILTER = f"Neuron Lab sessions (*{SUFFIX});;All files (*)"
+
+
+class FileActions(QObject):
+    """Builds the File menu and does what its entries say."""
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.window = window
+        self.session_path: Path | None = None
+        self.document_name = "The note's table"
+
+    # -- the menu ------------------------------------------------------------------
+    def build_menu(self, menu: QMenu) -> None:
+        def add(text, slot, shortcut=None, tip=""):
+            action = QAction(text, self.window)
+            if shortcut is not None:
+                action.setShortcut(QKeySequence(shortcut))
+            action.setStatusTip(tip)
+            action.triggered.connect(slot)
+            menu.addAction(action)
+            return action
+
+        self.open_data_action = add("&Open data…", self.open_data, QKeySequence.StandardKey.Open,
+                                    "Read a CSV file into the table")
+        add("Save data &as…", self.save_data_as, "Ctrl+Shift+E", "Write the table to a CSV file")
+        menu.addSeparator()
+        add("Open &session…", self.open_session, "Ctrl+Shift+O",
+            "Open a saved session: data, parameters, trained neuron and its errors")
+        self.save_action = add("&Save session", self.save_session, QKeySequence.StandardKey.Save,
+                               "Save the data, parameters, trained neuron and its errors")
+        add("Save session as…", self.save_session_as, QKeySequence.StandardKey.SaveAs)
+        self.recent_menu = menu.addMenu("Open &recent")
+        self._fill_recent(settings.recent_files())
+        menu.addSeparator()
+        export = menu.addMenu("&Export")
+        for text, slot in (
+            ("Error plot as PNG or SVG…", lambda: self.export_plot(self.window.error_plot)),
+            ("Boundary plot as PNG or SVG…", lambda: self.export_plot(self.window.boundary_plot)),
+            ("Error history as CSV…", self.export_history),
+            ("Run as a Python script…", self.export_script),
+        ):
+            action = QAction(text, self.window)
+            action.triggered.connect(slot)
+            export.addAction(action)
+        menu.addSeparator()
+        add("&Quit", self.window.close, QKeySequence.StandardKey.Quit)
+
+    def _fill_recent(self, files: list[str]) -> None:
+        self.recent_menu.clear()
+        for path in files:
+            action = QAction(Path(path).name, self.window)
+            action.setStatusTip(path)
+            action.triggered.connect(lambda checked=False, p=path: self.open_path(p))
+            self.recent_menu.addAction(action)
+        self.recent_menu.setEnabled(bool(files))
+
+    def _remember(self, path: Path) -> None:
+        self._fill_recent(settings.remember_file(str(path)))
+
+    # -- dialogs (tests replace these) -------------------------------------------------
+    def ask_open_path(self, caption: str, filter: str) -> str | None:
+        path, _ = QFileDialog.getOpenFileName(self.window, caption, "", filter)
+        return path or None
+
+    def ask_save_path(self, caption: str, filter: str, suggested: str = "") -> str | None:
+        path, _ = QFileDialog.getSaveFileName(self.window, caption, suggested, filter)
+        return path or None
+
+    def ask_target(self, names: list[str]) -> int | None:
+        """Which column is the target (the last one is offered first)."""
+        if len(names) <= 2:
+            return len(names) - 1
+        name, ok = QInputDialog.getItem(self.window, "Choose the target",
+                                        "Which column should the neuron learn to predict?",
+                                        names, len(names) - 1, False)
+        return names.index(name) if ok else None
+
+    def confirm_discard(self) -> bool:
+        """Ask what to do with unsaved edits; True when it is fine to go on."""
+        answer = QMessageBox.question(
+            self.window, "Unsaved edits",
+            "The data has edits that are not saved. Save them in a session first?",
+            QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
+            | QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Save)
+        if answer == QMessageBox.StandardButton.Save:
+            return self.save_session()
+        return answer == QMessageBox.StandardButton.Discard
+
+    # -- data files -------------------------------------------------------------------------
+    @Slot()
+    def open_data(self) -> None:
+        path = self.ask_open_path("Open data", CSV_FILTER)
+        if path:
+            self.open_csv(path)
+
+    def open_path(self, path: str) -> bool:
+        """Open a session or a data file, by its name (recent files, drag and drop)."""
+        if path.endswith(SUFFIX):
+            return self.open_session_file(path)
+        return self.open_csv(path)
+
+    def open_csv(self, path: str) -> bool:
+        try:
+            table = read_table(path)
+            target = self.ask_target(table.names)
+            if target is None:
+                return False
+            dataset = table.dataset(target)
+        except DataError as exc:
+            self.window.show_message(f"Cannot open the data: {exc}. The table was not changed.",
+                                     error=True)
+            if not Path(path).exists():
+                self._fill_recent(settings.forget_file(str(path)))
+            return False
+        self.window.table_model.set_dataset(dataset, text=f"Open {Path(path).name}")
+        self.document_name = Path(path).name
+        self._remember(Path(path))
+        self.window.update_title()
+        self.window.show_message(f"Opened {Path(path).name}: {dataset.n_rows:,} rows, "
+                                 f"target '{dataset.target_name}'.")
+        return True
+
+    @Slot()
+    def save_data_as(self) -> bool:
+        path = self.ask_save_path("Save data as", CSV_FILTER, "data.csv")
+        if not path:
+            return False
+        try:
+            write_csv(path, self.window.table_model.dataset())
+        except DataError as exc:
+            self.window.show_message(f"Cannot save the data: {exc}", error=True)
+            return False
+        self._remember(Path(path))
+        self.window.show_message(f"Saved the data to {Path(path).name}.")
+        return True
+
+    # -- sessions -----------------------------------------------------------------------------
+    @Slot()
+    def open_session(self) -> None:
+        path = self.ask_open_path("Open session", SESSION_FILTER)
+        if path:
+            self.open_session_file(path)
+
+    def open_session_file(self, path: str) -> bool:
+        if self.window.is_running():
+            self.window.show_message("Stop the run before opening a session.", error=True)
+            return False
+        try:
+            session = load_session(path)
+        except DataError as exc:
+            self.window.show_message(f"Cannot open the session: {exc}. Nothing was changed.",
+                                     error=True)
+            if not Path(path).exists():
+                self._fill_recent(settings.forget_file(str(path)))
+            return False
+        self.window.apply_session(session)
+        self.session_path = Path(path)
+        self.document_name = Path(path).name
+        self.window.table_model.undo_stack.clear()
+        self._remember(Path(path))
+        self.window.update_title()
+        self.window.show_message(f"Opened the session {Path(path).name}.")
+        return True
+
+    @Slot()
+    def save_session(self) -> bool:
+        if self.session_path is None:
+            return self.save_session_as()
+        return self._write_session(self.session_path)
+
+    @Slot()
+    def save_session_as(self) -> bool:
+        path = self.ask_save_path("Save session", SESSION_FILTER, f"session{SUFFIX}")
+        if not path:
+            return False
+        if not path.endswith(SUFFIX):
+            path += SUFFIX
+        return self._write_session(Path(path))
+
+    def _write_session(self, path: Path) -> bool:
+        try:
+            save_session(path, self.window.current_session())
+        except DataError as exc:
+            self.window.show_message(f"Cannot save the session: {exc}. Nothing was written.",
+                                     error=True)
+            return False
+        self.session_path = path
+        self.document_name = path.name
+        self.window.table_model.undo_stack.setClean()
+        self._remember(path)
+        self.window.update_title()
+        self.window.show_message(f"Saved the session to {path.name}.")
+        return True
+
+    # -- exports ----------------------------------------------------------------------------------
+    def export_plot(self, plot) -> bool:
+        """The plot as it is on screen, as a PNG image or an SVG drawing."""
+        path = self.ask_save_path("Export plot", "PNG image (*.png);;SVG drawing (*.svg)",
+                                  f"{plot.objectName()}.png")
+        if not path:
+            return False
+        if path.lower().endswith(".svg"):
+            ok = _render_svg(plot, path)
+        else:
+            ok = plot.grab().save(path, "PNG")
+        if not ok:
+            self.window.show_message(f"Cannot export the plot to {path}.", error=True)
+            return False
+        self.window.show_message(f"Exported the plot to {Path(path).name}.")
+        return True
+
+    def export_history(self) -> bool:
+        x, train = self.window.error_plot.points("train")
+        _, test = self.window.error_plot.points("test")
+        if not len(x):
+            self.window.show_message("There is no error history yet: train first.", error=True)
+            return False
+        path = self.ask_save_path("Export error history", CSV_FILTER, "errors.csv")
+        if not path:
+            return False
+        header = "iteration,train_error" + (",test_error" if len(test) else "")
+        lines = [header] + [
+            ",".join([str(int(i)), repr(float(e))] + ([repr(float(test[k]))] if len(test) else []))
+            for k, (i, e) in enumerate(zip(x, train))
+        ]
+        return self._write_text(path, "\n".join(lines) + "\n", "the error history")
+
+    def export_script(self) -> bool:
+        training = self.window.training()
+        if training is None:
+            self.window.show_message("There is no run to export yet: train first.", error=True)
+            return False
+        path = self.ask_save_path("Export run as script", "Python script (*.py)", "neuron_run.py")
+        if not path:
+            return False
+        return self._write_text(path, run_script(training), "the script")
+
+    def _write_text(self, path: str, text: str, what: str) -> bool:
+        try:
+            write_text_atomically(path, text)
+        except DataError as exc:
+            self.window.show_message(f"Cannot export {what}: {exc}", error=True)
+            return False
+        self.window.show_message(f"Exported {what} to {Path(path).name}.")
+        return True
+
+
+def _render_svg(widget, path: str) -> bool:
+    from PySide6.QtGui import QPainter
+    from PySide6.QtSvg import QSvgGenerator
+
+    generator = QSvgGenerator()
+    generator.setFileName(path)
+    generator.setSize(widget.size())
+    generator.setViewBox(widget.rect())
+    generator.setTitle(widget.objectName())
+    painter = QPainter()
+    if not painter.begin(generator):
+        return False
+    try:
+        widget.render(painter)
+    finally:
+        painter.end()
+    return Path(path).exists() and Path(path).stat().st_size > 0
+
+
+__all__ = ["FileActions"]
