@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test bench headless screenshot clean
+.PHONY: run test bench headless screenshot install-desktop clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,9 +25,20 @@ bench: $(STAMP)
 	$(PY) bench/bench_kernel.py
 	$(PY) bench/bench_gui.py
 	$(PY) bench/bench_startup.py
+	$(PY) bench/bench_csv.py
 
 screenshot: $(STAMP)
 	$(PY) tools/screenshot.py docs
+
+# Puts Neuron Lab in the desktop's application menu (for this user), started with a double-click.
+APPS := $(HOME)/.local/share/applications
+ICONS := $(HOME)/.local/share/icons/hicolor/scalable/apps
+install-desktop: $(STAMP)
+	mkdir -p $(APPS) $(ICONS)
+	cp resources/neuron-lab.svg $(ICONS)/neuron-lab.svg
+	sed "s|^Exec=neuron-lab|Exec=$(abspath $(VENV))/bin/neuron-lab|" resources/neuron-lab.desktop > $(APPS)/neuron-lab.desktop
+	-update-desktop-database $(APPS) 2>/dev/null
+	@echo "Neuron Lab is in your application menu: $(APPS)/neuron-lab.desktop"
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis

@@ -10,6 +10,12 @@ def run_gui(argv: list[str]) -> int:
     app = QApplication.instance() or QApplication([sys.argv[0], *argv])
     app.setApplicationName("Neuron Lab")
     app.setOrganizationName("Neuron Lab")
+    app.setDesktopFileName("neuron-lab")
+    from PySide6.QtGui import QIcon
+
+    from resources import ICON
+
+    app.setWindowIcon(QIcon(str(ICON)))
 
     from .main_window import MainWindow
 

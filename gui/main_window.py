@@ -5,7 +5,7 @@ import time
 
 import numpy as np
 from PySide6.QtCore import Qt, QThread, QTimer, Signal, Slot
-from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QCloseEvent, QIcon, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
@@ -26,7 +26,7 @@ from model import (
     split_rows,
 )
 from model.session import Session
-from resources import Example
+from resources import ICON, Example
 
 from .boundary_plot import BoundaryPanel
 from .data_panel import DataPanel
@@ -52,6 +52,7 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.resize(1400, 820)
         self.setAcceptDrops(True)
+        self.setWindowIcon(QIcon(str(ICON)))
         self._training: Training | None = None
         self._run_id = 0
         self._running = False

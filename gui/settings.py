@@ -28,3 +28,9 @@ def forget_file(path: str) -> list[str]:
     files = [f for f in recent_files() if f != path]
     open_settings().setValue("recent_files", files)
     return files
+
+
+def use_folder(folder: str) -> None:
+    """Keep settings in ``folder`` instead of the user's (scripts, benchmarks and tests
+    should neither read nor change a person's settings)."""
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, folder)

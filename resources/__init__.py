@@ -7,6 +7,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent
 EXAMPLES_DIR = ROOT / "examples"
 
+#: The application's icon and its desktop launcher.
+ICON = ROOT / "neuron-lab.svg"
+DESKTOP_FILE = ROOT / "neuron-lab.desktop"
+
 #: The table of the reference note: two features, eight rows, binary target.
 NOTE_TABLE = EXAMPLES_DIR / "note.csv"
 

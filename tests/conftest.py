@@ -32,10 +32,10 @@ def no_thread_left_running():
 def isolated_settings(tmp_path, monkeypatch):
     """Each test gets its own settings file, and no modal dialog can block a test:
     closing a window with unsaved edits discards them unless a test says otherwise."""
-    from PySide6.QtCore import QSettings
-
-    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "settings"))
+    from gui import settings
     from gui.file_actions import FileActions
+
+    settings.use_folder(str(tmp_path / "settings"))
 
     monkeypatch.setattr(FileActions, "confirm_discard", lambda self: True)
     yield

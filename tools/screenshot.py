@@ -33,9 +33,15 @@ def main() -> None:
     folder.mkdir(parents=True, exist_ok=True)
     app = QApplication.instance() or QApplication([])
     from gui.main_window import MAX_SPEED, MainWindow
+    import tempfile
+
+    from gui import settings
+
+    settings.use_folder(tempfile.mkdtemp())  # not the person's own settings
     from resources import EXAMPLES
 
     window = MainWindow()
+    window.resize(1400, 820)
     window.show()
     window.speed_combo.setCurrentIndex(MAX_SPEED)
     train(app, window)
@@ -52,6 +58,7 @@ def main() -> None:
         window.delete_row(row)  # what Ctrl+click on each point does
     train(app, window)
     window.grab().save(str(folder / "xor-fixed.png"))
+    window.file_actions.confirm_discard = lambda: True  # a script: nothing to keep
     window.close()
     print("\n".join(str(folder / n) for n in ("screenshot.png", "xor.png", "xor-fixed.png")))
 

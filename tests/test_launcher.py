@@ -1,0 +1,67 @@
+"""Starting like any other desktop application: icon, launcher, entry point, version."""
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from PySide6.QtGui import QIcon
+
+from model import __version__
+from resources import DESKTOP_FILE, ICON
+from tests.conftest import ROOT
+
+
+def test_icon_is_an_svg_that_qt_can_draw(qtbot):
+    icon = QIcon(str(ICON))
+    assert not icon.isNull() and not icon.pixmap(64, 64).isNull()
+
+
+def test_desktop_file_passes_desktop_file_validate():
+    validate = shutil.which("desktop-file-validate")
+    if validate is None:
+        pytest.skip("desktop-file-validate is not installed (Debian: desktop-file-utils)")
+    out = subprocess.run([validate, str(DESKTOP_FILE)], capture_output=True, text=True)
+    assert out.returncode == 0 and out.stdout.strip() == "", out.stdout + out.stderr
+
+
+def test_desktop_file_starts_the_entry_point():
+    entries = dict(line.split("=", 1) for line in DESKTOP_FILE.read_text().splitlines() if "=" in line)
+    assert entries["Exec"].split()[0] == "neuron-lab" and entries["Icon"] == "neuron-lab"
+    assert 'neuron-lab = "main:main"' in (ROOT / "pyproject.toml").read_text()
+
+
+def test_installed_entry_point_runs_headless():
+    script = Path(sys.executable).parent / "neuron-lab"
+    if not script.exists():
+        pytest.skip("the package is not installed into this interpreter (run make test)")
+    out = subprocess.run([str(script), "--headless", "--json", "--iterations", "100"],
+                         capture_output=True, text=True, timeout=120, check=True)
+    assert json.loads(out.stdout)["initial"]["first_prediction"] == 0.8732975096761088
+
+
+def test_make_install_desktop_puts_the_launcher_in_the_menu(tmp_path):
+    if not (ROOT / ".venv" / ".installed").exists() or shutil.which("make") is None:
+        pytest.skip("needs make and the project's .venv (run make test)")
+    subprocess.run(["make", "-s", "-o", ".venv/.installed", "install-desktop", f"HOME={tmp_path}"],
+                   cwd=ROOT, check=True, capture_output=True, timeout=60)
+    launcher = tmp_path / ".local/share/applications/neuron-lab.desktop"
+    icon = tmp_path / ".local/share/icons/hicolor/scalable/apps/neuron-lab.svg"
+    assert icon.read_bytes() == ICON.read_bytes()
+    exec_line = next(l for l in launcher.read_text().splitlines() if l.startswith("Exec="))
+    program = Path(exec_line[len("Exec="):].split()[0])
+    assert program.is_absolute() and program.exists(), program
+
+
+def test_about_names_the_version(qtbot, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    from gui import menus
+
+    shown = []
+    monkeypatch.setattr(QMessageBox, "about", lambda parent, title, text: shown.append(text))
+    menus.show_about(None)
+    assert __version__ in shown[0]
