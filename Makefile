@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test bench headless screenshot install-desktop clean
+.PHONY: run test bench reliability headless screenshot install-desktop clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,10 @@ bench: $(STAMP)
 	$(PY) bench/bench_gui.py
 	$(PY) bench/bench_startup.py
 	$(PY) bench/bench_csv.py
+
+# What the fuzzing, fault, numerics and soak tests tried and what held; LONG=1 for more.
+reliability: $(STAMP)
+	$(PY) bench/reliability.py $(if $(LONG),--long,)
 
 screenshot: $(STAMP)
 	$(PY) tools/screenshot.py docs

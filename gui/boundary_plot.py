@@ -38,6 +38,23 @@ def target_colour(value: float) -> tuple[int, int, int]:
     return int(r), int(g), int(b)
 
 
+_STYLES: dict[tuple[int, bool], tuple] = {}
+
+
+def _point_style(target: float, held: bool) -> tuple:
+    """The pen and brush of a point, the same objects every time: pyqtgraph caches drawn
+    symbols by the identity of their pen and brush, so new objects on every redraw would
+    grow its cache without end.  Colours are taken in 64 steps, so there are few."""
+    key = (int(round(target * 64)), held)
+    if key not in _STYLES:
+        colour = target_colour(key[0] / 64)
+        _STYLES[key] = (
+            pg.mkPen(colour if held else (40, 40, 40), width=2 if held else 1),
+            pg.mkBrush(255, 255, 255, 0) if held else pg.mkBrush(colour),
+        )
+    return _STYLES[key]
+
+
 class BoundaryPlot(pg.PlotWidget):
     """Heat map of the output, the 0.5 contour and the rows, over a :class:`Plane`."""
 
@@ -108,16 +125,9 @@ class BoundaryPlot(pg.PlotWidget):
             held_out = np.zeros(n, dtype=bool)
         ys = features[self._shown, y_column] if y_column is not None else target[self._shown]
         self._xy = np.column_stack([features[self._shown, x_column], ys])
-        styles: dict[tuple[float, bool], tuple] = {}  # one pen and brush per kind of point
         brushes, pens = [], []
         for value, held in zip(target[self._shown].tolist(), held_out[self._shown].tolist()):
-            if (value, held) not in styles:
-                colour = target_colour(value)
-                styles[value, held] = (
-                    pg.mkPen(colour if held else (40, 40, 40), width=2 if held else 1),
-                    pg.mkBrush(255, 255, 255, 0) if held else pg.mkBrush(colour),
-                )
-            pen, brush = styles[value, held]
+            pen, brush = _point_style(value, held)
             pens.append(pen)
             brushes.append(brush)
         self.points.setData(pos=self._xy, brush=brushes, pen=pens)

@@ -25,6 +25,7 @@ from model import (
     read_csv,
     split_rows,
 )
+from model.dataset import column_means
 from model.session import Session
 from resources import ICON, Example
 
@@ -323,7 +324,7 @@ class MainWindow(QMainWindow):
     def _dataset_replaced(self) -> None:
         names = self.table_model.names[:-1]
         self.boundary_panel.set_columns(names)
-        self.predict_panel.set_features(names, self.table_model.values[:, :-1].mean(axis=0))
+        self.predict_panel.set_features(names, column_means(self.table_model.values[:, :-1]))
         self._data_changed()
         self._show_neuron(self._training if self._training is not None
                           and len(self._training.weights) == len(names) else None)

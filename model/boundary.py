@@ -5,7 +5,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .dataset import column_means
 from .neuron import predict
+
+
+#: A picture spans at most this far from 0 and at least this much: beyond either, the
+#: scale from data to pixels overflows (and the drawing library can crash).
+LIMIT = 1e300
+MIN_SPAN = 1e-100
 
 
 @dataclass(frozen=True)
@@ -27,13 +34,20 @@ class Plane:
                margin: float = 0.15) -> Plane:
         """A plane that shows all the rows with a margin, other features at their mean."""
         def span(values: np.ndarray) -> tuple[float, float]:
-            low, high = float(values.min()), float(values.max())
-            pad = (high - low) * margin or max(1.0, abs(low) * margin)
+            low = float(np.clip(values.min(), -LIMIT, LIMIT))
+            high = float(np.clip(values.max(), -LIMIT, LIMIT))
+            size = max(abs(low), abs(high))
+            if high - low < max(size * 1e-9, MIN_SPAN):
+                # No spread worth drawing (one value, or subnormal differences): a plain
+                # window around it, since a vanishing span makes the view's scale infinite.
+                pad = max(size * margin, 1.0)
+            else:
+                pad = (high - low) * margin
             return low - pad, high + pad
 
         y_range = span(features[:, y_column]) if y_column is not None else (-0.1, 1.1)
         return cls(x_column, y_column, span(features[:, x_column]), y_range,
-                   features.mean(axis=0))
+                   np.clip(column_means(features), -LIMIT, LIMIT))
 
     def grid_features(self, resolution: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Cell-centre coordinates along x and y, and the feature rows of every cell

@@ -180,12 +180,27 @@ def read_table(path: str | Path) -> Table:
         raise DataError(f"{path}: is a folder, not a file") from None
     except OSError as exc:
         raise DataError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+    return parse_table_bytes(raw, source=path.name)
+
+
+def parse_table_bytes(raw: bytes, source: str | None = None) -> Table:
+    """A file's bytes as a :class:`Table`: UTF-8 text (a byte-order mark is fine)."""
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        raise DataError("the file is not UTF-8 text", line=line, source=path.name) from None
-    return parse_table(text, source=path.name)
+        raise DataError("the file is not UTF-8 text", line=line, source=source) from None
+    if "\x00" in text:
+        line = text[: text.index("\x00")].count("\n") + 1
+        raise DataError("the file holds a NUL byte: it is not a text file", line=line,
+                        source=source)
+    return parse_table(text, source=source)
+
+
+def parse_csv_bytes(raw: bytes, source: str | None = None,
+                    target: int | str | None = None) -> Dataset:
+    """A file's bytes as a :class:`Dataset` (see :func:`read_csv`)."""
+    return parse_table_bytes(raw, source).dataset(target)
 
 
 def read_csv(path: str | Path, target: int | str | None = None) -> Dataset:
@@ -227,5 +242,5 @@ def write_csv(path: str | Path, dataset: Dataset) -> None:
     write_text_atomically(path, to_csv_text(dataset))
 
 
-__all__ = ["Table", "parse_csv_text", "parse_table", "read_csv", "read_table", "to_csv_text",
+__all__ = ["Table", "parse_csv_bytes", "parse_table_bytes", "parse_csv_text", "parse_table", "read_csv", "read_table", "to_csv_text",
            "write_csv", "write_text_atomically"]

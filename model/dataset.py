@@ -75,14 +75,14 @@ class Dataset:
         if bad.any():
             row, col = np.argwhere(bad)[0]
             raise DataError(
-                f"row {row + 1}, column '{names[col]}': {_describe(x[row, col])} is not "
+                f"row {row + 1}, column {names[col]!r}: {_describe(x[row, col])} is not "
                 "allowed, every value must be a finite number"
             )
         bad_y = ~((y >= 0.0) & (y <= 1.0))  # also catches NaN
         if bad_y.any():
             row = int(np.flatnonzero(bad_y)[0])
             raise DataError(
-                f"row {row + 1}, target '{target_name}': {_describe(y[row])} is outside "
+                f"row {row + 1}, target {target_name!r}: {_describe(y[row])} is outside "
                 "[0, 1]; the neuron's output is a sigmoid, so targets must lie between 0 and 1"
             )
         x.setflags(write=False)
@@ -119,7 +119,7 @@ def parse_cell(text: str, is_target: bool, name: str | None = None) -> float:
     for the target a value in [0, 1].  ``name`` (the column's) is quoted when given.
     """
     text = text.strip()
-    label = f"{text!r} ('{name}')" if name else repr(text)
+    label = f"{text!r} ({name!r})" if name else repr(text)
     try:
         value = float(text)
     except ValueError:
@@ -129,6 +129,14 @@ def parse_cell(text: str, is_target: bool, name: str | None = None) -> float:
     if is_target and not 0.0 <= value <= 1.0:
         raise DataError(f"the target {label} is outside [0, 1]: targets must lie between 0 and 1")
     return value
+
+
+def column_means(features: np.ndarray) -> np.ndarray:
+    """Each column's mean, computed so that it cannot overflow (values near 1e308 would
+    overflow a plain sum)."""
+    if features.shape[0] == 0:
+        return np.zeros(features.shape[1])
+    return (features / features.shape[0]).sum(axis=0)
 
 
 def default_names(n_features: int) -> tuple[str, ...]:

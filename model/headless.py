@@ -21,11 +21,16 @@ from .training import MAX_ITERATIONS, MAX_SEED, MAX_TEST_FRACTION, Training, Tra
 PROG = "neuron-lab --headless"
 
 
+def one_line(text: str) -> str:
+    """``text`` on one line, whatever line breaks a file name or a cell smuggled in."""
+    return " ".join(text.splitlines())
+
+
 class _Parser(argparse.ArgumentParser):
     """argparse, but a mistake is one line on stderr and exit status 2."""
 
     def error(self, message: str) -> NoReturn:
-        sys.stderr.write(f"{PROG}: error: {message} (see --help)\n")
+        sys.stderr.write(f"{PROG}: error: {one_line(message)} (see --help)\n")
         sys.exit(2)
 
 
@@ -141,7 +146,7 @@ def run_headless(argv: list[str]) -> int:
         )
         training = Training(dataset, config)
     except DataError as exc:
-        sys.stderr.write(f"{PROG}: error: {exc}\n")
+        sys.stderr.write(f"{PROG}: error: {one_line(str(exc))}\n")
         return 2
     kernel.warm_up()  # load the compiled kernel before the clock starts
     started = time.perf_counter()

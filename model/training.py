@@ -46,6 +46,14 @@ class TrainConfig:
 
     def validate(self) -> None:
         """Raise :class:`DataError` with a plain message if a parameter is out of range."""
+        for name in ("iterations", "seed", "every"):
+            value = getattr(self, name)
+            if not isinstance(value, (int, np.integer)) or isinstance(value, bool):
+                raise DataError(f"the {name} must be a whole number, not {value!r}")
+        for name in ("alpha", "test_fraction"):
+            value = getattr(self, name)
+            if not isinstance(value, (int, float, np.floating)) or isinstance(value, bool):
+                raise DataError(f"the {name.replace('_', ' ')} must be a number, not {value!r}")
         if not (math.isfinite(self.alpha) and self.alpha > 0):
             raise DataError(f"the learning rate must be a positive number, not {self.alpha}")
         if not 1 <= self.iterations <= MAX_ITERATIONS:
@@ -102,6 +110,35 @@ def split_rows(n_rows: int, test_fraction: float, seed: int) -> tuple[np.ndarray
     held_out = np.zeros(n_rows, dtype=bool)
     held_out[rng.choice(n_rows, size=n_test, replace=False)] = True
     return np.flatnonzero(~held_out), np.flatnonzero(held_out)
+
+
+def _finite_floats(values, what: str) -> np.ndarray:
+    if not isinstance(values, list) or not all(
+        isinstance(v, (int, float)) and not isinstance(v, bool) for v in values
+    ):
+        raise ValueError(f"the {what} are not a list of numbers")
+    array = np.array(values, dtype=np.float64)
+    if not np.all(np.isfinite(array)):
+        raise ValueError(f"the {what} are not all finite numbers")
+    return array
+
+
+def _random_state(saved) -> tuple:
+    """A RandomState's state from its saved form, every part checked."""
+    if not isinstance(saved, dict) or saved.get("kind") != "MT19937":
+        raise ValueError("the random state is not an MT19937 state")
+    key = saved.get("key")
+    if (not isinstance(key, list) or len(key) != 624
+            or not all(isinstance(k, int) and not isinstance(k, bool) and 0 <= k < 2**32 for k in key)):
+        raise ValueError("the random state's key is not 624 unsigned 32-bit numbers")
+    position, has_gauss, gauss = saved.get("position"), saved.get("has_gauss"), saved.get("cached_gaussian")
+    if not isinstance(position, int) or isinstance(position, bool) or not 0 <= position <= 624:
+        raise ValueError("the random state's position is out of range")
+    if has_gauss not in (0, 1) or isinstance(has_gauss, bool):
+        raise ValueError("the random state's flag is not 0 or 1")
+    if not isinstance(gauss, (int, float)) or isinstance(gauss, bool) or not np.isfinite(gauss):
+        raise ValueError("the random state's cached number is not a number")
+    return ("MT19937", np.array(key, dtype=np.uint32), position, has_gauss, float(gauss))
 
 
 def accuracy(p: np.ndarray, y: np.ndarray) -> float | None:
@@ -258,29 +295,39 @@ class Training:
     def restore(cls, dataset: Dataset, state: dict) -> Training:
         """The run that :meth:`state` described, on the data set it was started with.
 
-        Raises :class:`DataError` when the state does not fit (a damaged file).
+        Every value is checked; anything that does not fit raises :class:`DataError`
+        (a damaged file), never another exception.
         """
         try:
-            training = cls(dataset, TrainConfig(**state["config"]))
-            weights = np.array(state["weights"], dtype=np.float64)
+            config = state["config"]
+            if not isinstance(config, dict):
+                raise ValueError("the run's parameters are not a table of values")
+            training = cls(dataset, TrainConfig(**config))
+            weights = _finite_floats(state["weights"], "weights")
             if weights.shape != training._w.shape:
                 raise DataError("the saved weights do not fit the data's columns")
-            random = state["random_state"]
-            key = np.array(random["key"], dtype=np.uint32)
-            training._random.set_state((str(random["kind"]), key, int(random["position"]),
-                                        int(random["has_gauss"]), float(random["cached_gaussian"])))
-            training._w[:] = weights
-            training._b[0] = float(state["bias"])
-            training.initial_weights = np.array(state["initial_weights"], dtype=np.float64)
-            training.initial_bias = float(state["initial_bias"])
-            training.iteration = int(state["iteration"])
-            training.stop_reason = state["stop_reason"]
-        except (KeyError, TypeError, ValueError) as exc:
-            if isinstance(exc, DataError):
-                raise
+            initial = _finite_floats(state["initial_weights"], "initial weights")
+            if initial.shape != training._w.shape:
+                raise ValueError("the initial weights do not fit the data's columns")
+            bias = _finite_floats([state["bias"]], "bias")[0]
+            initial_bias = _finite_floats([state["initial_bias"]], "initial bias")[0]
+            iteration = state["iteration"]
+            if not isinstance(iteration, int) or isinstance(iteration, bool) or iteration < 0:
+                raise ValueError("the iteration count is not a whole number")
+            stop_reason = state["stop_reason"]
+            if stop_reason is not None and not isinstance(stop_reason, str):
+                raise ValueError("the stop reason is not text")
+            training._random.set_state(_random_state(state["random_state"]))
+        except DataError:
+            raise
+        except (KeyError, TypeError, ValueError, IndexError, OverflowError) as exc:
             raise DataError(f"the saved training run is damaged ({exc})") from None
-        if not (np.all(np.isfinite(training._w)) and np.isfinite(training._b[0])):
-            raise DataError("the saved training run is damaged (weights that are not numbers)")
+        training._w[:] = weights
+        training._b[0] = bias
+        training.initial_weights = initial
+        training.initial_bias = float(initial_bias)
+        training.iteration = iteration
+        training.stop_reason = stop_reason
         return training
 
     def advance(self, iterations: int | None = None, chunk: int | None = None) -> Checkpoints:

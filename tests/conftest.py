@@ -14,6 +14,20 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 import pytest  # noqa: E402
+from hypothesis import HealthCheck, settings as hypothesis_settings  # noqa: E402
+
+from tests import reliability  # noqa: E402
+
+# Fuzzing is sized for CI by default (a few minutes at most); NEURON_LAB_FUZZ=long for more.
+hypothesis_settings.register_profile(
+    "ci", max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+hypothesis_settings.register_profile(
+    "long", max_examples=5000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+hypothesis_settings.load_profile("long" if reliability.LONG else "ci")
+
+
+def pytest_sessionfinish(session, exitstatus):
+    reliability.write_report()
 
 
 @pytest.fixture(autouse=True)

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtTest import QTest
 
@@ -248,3 +250,15 @@ def test_table_model_with_predictions_and_held_out_rows_passes_qt_checks(qtbot, 
     window.test_fraction_spin.setValue(0.25)
     train(qtbot, window)
     qtmodeltester.check(window.table_model)
+
+
+@given(st.lists(st.floats(allow_nan=False, allow_infinity=False), min_size=1, max_size=6))
+def test_the_planes_span_is_always_drawable(values):
+    """A span that is zero, subnormal or overflowing would make the view's scale infinite
+    (the drawing library then crashes); whatever the data, the span stays sane."""
+    features = np.array([values, values[::-1]], dtype=np.float64).T
+    plane = Plane.around(features, 0, 1)
+    for low, high in (plane.x_range, plane.y_range):
+        assert np.isfinite(low) and np.isfinite(high)
+        assert 1e-100 <= high - low <= 1e301
+        assert np.isfinite(1000 / (high - low))

@@ -1,0 +1,100 @@
+"""Faults: a full disk, a read-only folder, a file that vanishes; a message each time,
+and nothing already open is lost."""
+from __future__ import annotations
+
+import errno
+
+import numpy as np
+import pytest
+
+import model.csvio as csvio
+from gui.main_window import MAX_SPEED, MainWindow
+from tests import reliability
+
+TIMEOUT = 20_000
+
+
+@pytest.fixture
+def window(qtbot):
+    w = MainWindow()
+    qtbot.addWidget(w)
+    w.show()
+    w.speed_combo.setCurrentIndex(MAX_SPEED)
+    with qtbot.waitSignal(w.training_finished, timeout=TIMEOUT):
+        w.train_button.click()
+    assert w.table_model.setData(w.table_model.index(0, 0), "7.5")  # an unsaved edit
+    yield w
+    w.close()
+
+
+def full_disk(*args, **kwargs):
+    raise OSError(errno.ENOSPC, "No space left on device")
+
+
+def read_only(*args, **kwargs):
+    raise PermissionError(errno.EACCES, "Permission denied")
+
+
+FAULTS = {"full disk": ("fsync", full_disk), "read-only folder": ("open", read_only)}
+SAVES = {
+    "session": lambda w: w.file_actions.save_session(),
+    "data as CSV": lambda w: w.file_actions.save_data_as(),
+    "error history": lambda w: w.file_actions.export_history(),
+    "run as script": lambda w: w.file_actions.export_script(),
+}
+
+
+@pytest.mark.parametrize("fault", FAULTS)
+@pytest.mark.parametrize("save", SAVES)
+def test_a_failed_save_says_so_and_loses_nothing(window, tmp_path, monkeypatch, fault, save):
+    target = tmp_path / "out.file"
+    target.write_text("the old contents")
+    monkeypatch.setattr(window.file_actions, "ask_save_path", lambda *a: str(target))
+    name, replacement = FAULTS[fault]
+    if name == "open":
+        monkeypatch.setattr(csvio, "open", replacement, raising=False)
+    else:
+        monkeypatch.setattr(csvio.os, name, replacement)
+    table = window.table_model.values.copy()
+    weights = window._training.weights
+    assert SAVES[save](window) is False
+    reliability.count("faults injected")
+    message = window.statusBar().currentMessage()
+    assert message.startswith("Cannot") and ("No space" in message or "Permission" in message)
+    assert target.read_text() == "the old contents"  # the old file is whole
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.file"]  # no temporary left
+    assert window.table_model.values.tolist() == table.tolist()
+    assert window._training.weights.tolist() == weights.tolist()
+    assert window.isWindowModified()  # still unsaved: nothing pretends otherwise
+    reliability.count("faults survived with no data lost")
+
+
+@pytest.mark.parametrize("opener", ["open_data", "open_session"])
+def test_a_file_that_vanishes_between_choosing_and_reading(window, tmp_path, monkeypatch, opener):
+    path = tmp_path / "here-then-gone.csv"
+    path.write_text("a,y\n1,0\n")
+
+    def choose(*args):
+        path.unlink()  # gone by the time it is read
+        return str(path)
+
+    monkeypatch.setattr(window.file_actions, "ask_open_path", choose)
+    table = window.table_model.values.copy()
+    getattr(window.file_actions, opener)()
+    reliability.count("faults injected")
+    assert "no such file" in window.statusBar().currentMessage()
+    assert window.table_model.values.tolist() == table.tolist()
+    reliability.count("faults survived with no data lost")
+
+
+def test_an_unreadable_file_gives_a_message(window, tmp_path, monkeypatch):
+    path = tmp_path / "secret.csv"
+    path.write_text("a,y\n1,0\n")
+    monkeypatch.setattr(csvio.Path, "read_bytes", read_only)
+    monkeypatch.setattr(window.file_actions, "ask_open_path", lambda *a: str(path))
+    table = window.table_model.values.copy()
+    window.file_actions.open_data()
+    reliability.count("faults injected")
+    assert "Permission denied" in window.statusBar().currentMessage()
+    assert np.array_equal(window.table_model.values, table)
+    reliability.count("faults survived with no data lost")
