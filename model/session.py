@@ -57,6 +57,18 @@ def _table_from_json(table: Any, what: str) -> Dataset:
     return Dataset.from_arrays(values[:, :-1], values[:, -1], columns[:-1], columns[-1])
 
 
+def _numbers(values: Any, what: str, whole: bool = False) -> list:
+    """A list of finite numbers (whole ones, if asked), or ValueError saying what it is not."""
+    kinds = (int,) if whole else (int, float)
+    if not isinstance(values, list) or not all(
+        isinstance(v, kinds) and not isinstance(v, bool) and np.isfinite(v) for v in values
+    ):
+        raise ValueError(f"the {what} in the history are not a list of numbers")
+    if whole and not all(0 <= v < 2**63 for v in values):
+        raise ValueError(f"the {what} in the history are out of range")
+    return values
+
+
 def session_json(session: Session) -> str:
     """The session as the text of a session file."""
     c = session.config
@@ -114,9 +126,10 @@ def parse_session(text: str, source: str | None = None) -> Session:
             training = Training.restore(run_data, run["state"])
             h = run["history"]
             history = Checkpoints(
-                np.array(h["iteration"], dtype=np.int64),
-                np.array(h["train_error"], dtype=np.float64),
-                None if h["test_error"] is None else np.array(h["test_error"], dtype=np.float64),
+                np.array(_numbers(h["iteration"], "iterations", whole=True), dtype=np.int64),
+                np.array(_numbers(h["train_error"], "training errors"), dtype=np.float64),
+                None if h["test_error"] is None
+                else np.array(_numbers(h["test_error"], "held-out errors"), dtype=np.float64),
             )
             if len(history.train_error) != len(history) or (
                 history.test_error is not None and len(history.test_error) != len(history)

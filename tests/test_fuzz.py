@@ -8,7 +8,7 @@ from contextlib import redirect_stderr, redirect_stdout
 
 import numpy as np
 import pytest
-from hypothesis import given, note
+from hypothesis import example, given, note
 from hypothesis import strategies as st
 
 from model import DataError, Dataset, Training, TrainConfig, note_table
@@ -118,6 +118,9 @@ SESSION_PATHS = [p for p in _paths(VALID_SESSION) if p]
 @given(st.lists(st.tuples(st.sampled_from(SESSION_PATHS), st.booleans(), JSON_VALUES),
                 max_size=3),
        st.integers(0, 3))
+@example([(("run", "history", "iteration"), False, False)], 0)  # found by the long run
+@example([(("run", "state", "random_state", "key"), False, [])], 0)
+@example([(("run", "state", "random_state", "key"), False, 4294967296.0)], 0)
 def test_damaged_sessions_are_read_or_refused_with_a_message(changes, cut):
     document = json.loads(json.dumps(VALID_SESSION))
     for path, remove, value in changes:
