@@ -136,7 +136,11 @@ def column_means(features: np.ndarray) -> np.ndarray:
     overflow a plain sum)."""
     if features.shape[0] == 0:
         return np.zeros(features.shape[1])
-    return (features / features.shape[0]).sum(axis=0)
+    with np.errstate(over="ignore", invalid="ignore"):
+        means = (features / features.shape[0]).sum(axis=0)
+    # Rounding can still carry a sum of values near 1e308 past the largest float; a mean
+    # lies between its column's extremes, so that is where it is put back.
+    return np.clip(np.nan_to_num(means, nan=0.0), features.min(axis=0), features.max(axis=0))
 
 
 def default_names(n_features: int) -> tuple[str, ...]:

@@ -53,3 +53,17 @@ def isolated_settings(tmp_path, monkeypatch):
 
     monkeypatch.setattr(FileActions, "confirm_discard", lambda self: True)
     yield
+
+
+@pytest.fixture
+def window(qtbot):
+    """The main window, shown, at Max speed (tests that watch the pace set their own)."""
+    from gui.main_window import MAX_SPEED, MainWindow
+
+    w = MainWindow()
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitExposed(w)
+    w.speed_combo.setCurrentIndex(MAX_SPEED)
+    yield w
+    w.close()

@@ -8,27 +8,13 @@ from hypothesis import strategies as st
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtTest import QTest
 
-from gui.main_window import MAX_SPEED, MainWindow
+from tests.gui_helpers import TIMEOUT, train
 from model import Dataset, Plane, Training, TrainConfig, note_table, output_image, predict, read_csv
 from resources import EXAMPLES
 
-TIMEOUT = 20_000
 
 
-@pytest.fixture
-def window(qtbot):
-    w = MainWindow()
-    qtbot.addWidget(w)
-    w.show()
-    qtbot.waitExposed(w)
-    w.speed_combo.setCurrentIndex(MAX_SPEED)
-    yield w
-    w.close()
 
-
-def train(qtbot, w):
-    with qtbot.waitSignal(w.training_finished, timeout=TIMEOUT):
-        w.train_button.click()
 
 
 def click(w, x, y, modifier=Qt.KeyboardModifier.NoModifier):

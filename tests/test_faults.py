@@ -8,23 +8,16 @@ import numpy as np
 import pytest
 
 import model.csvio as csvio
-from gui.main_window import MAX_SPEED, MainWindow
+from tests.gui_helpers import train
 from tests import reliability
-
-TIMEOUT = 20_000
 
 
 @pytest.fixture
-def window(qtbot):
-    w = MainWindow()
-    qtbot.addWidget(w)
-    w.show()
-    w.speed_combo.setCurrentIndex(MAX_SPEED)
-    with qtbot.waitSignal(w.training_finished, timeout=TIMEOUT):
-        w.train_button.click()
-    assert w.table_model.setData(w.table_model.index(0, 0), "7.5")  # an unsaved edit
-    yield w
-    w.close()
+def trained(qtbot, window):
+    """A window with a trained neuron and an unsaved edit: work that must not be lost."""
+    train(qtbot, window)
+    assert window.table_model.setData(window.table_model.index(0, 0), "7.5")
+    return window
 
 
 def full_disk(*args, **kwargs):
@@ -46,7 +39,8 @@ SAVES = {
 
 @pytest.mark.parametrize("fault", FAULTS)
 @pytest.mark.parametrize("save", SAVES)
-def test_a_failed_save_says_so_and_loses_nothing(window, tmp_path, monkeypatch, fault, save):
+def test_a_failed_save_says_so_and_loses_nothing(trained, tmp_path, monkeypatch, fault, save):
+    window = trained
     target = tmp_path / "out.file"
     target.write_text("the old contents")
     monkeypatch.setattr(window.file_actions, "ask_save_path", lambda *a: str(target))
@@ -70,7 +64,8 @@ def test_a_failed_save_says_so_and_loses_nothing(window, tmp_path, monkeypatch, 
 
 
 @pytest.mark.parametrize("opener", ["open_data", "open_session"])
-def test_a_file_that_vanishes_between_choosing_and_reading(window, tmp_path, monkeypatch, opener):
+def test_a_file_that_vanishes_between_choosing_and_reading(trained, tmp_path, monkeypatch, opener):
+    window = trained
     path = tmp_path / "here-then-gone.csv"
     path.write_text("a,y\n1,0\n")
 
@@ -87,7 +82,8 @@ def test_a_file_that_vanishes_between_choosing_and_reading(window, tmp_path, mon
     reliability.count("faults survived with no data lost")
 
 
-def test_an_unreadable_file_gives_a_message(window, tmp_path, monkeypatch):
+def test_an_unreadable_file_gives_a_message(trained, tmp_path, monkeypatch):
+    window = trained
     path = tmp_path / "secret.csv"
     path.write_text("a,y\n1,0\n")
     monkeypatch.setattr(csvio.Path, "read_bytes", read_only)

@@ -11,27 +11,14 @@ from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent
 from PySide6.QtWidgets import QApplication
 
+from tests.gui_helpers import train
 from gui.main_window import MAX_SPEED, MainWindow
 from model import DataError, Dataset, Training, TrainConfig, note_table, parse_csv_text, read_csv
 from model.session import Session, load_session, parse_session, save_session, session_json
 
-TIMEOUT = 20_000
 
 
-@pytest.fixture
-def window(qtbot):
-    w = MainWindow()
-    qtbot.addWidget(w)
-    w.show()
-    qtbot.waitExposed(w)
-    w.speed_combo.setCurrentIndex(MAX_SPEED)
-    yield w
-    w.close()
 
-
-def train(qtbot, w, button=None):
-    with qtbot.waitSignal(w.training_finished, timeout=TIMEOUT):
-        (button or w.train_button).click()
 
 
 def answer(monkeypatch, w, open_path=None, save_path=None, target=None):

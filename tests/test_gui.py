@@ -4,35 +4,23 @@ from __future__ import annotations
 import time
 
 import numpy as np
-import pytest
 from PySide6.QtCore import Qt, QTimer
 
+from tests.gui_helpers import TIMEOUT, train
 from gui.main_window import MAX_SPEED, MainWindow
+from gui.parameters import DEFAULT_SPEED
 from gui.worker import running_threads
 from model import Dataset, Training, TrainConfig, note_table
 
 MAX = MAX_SPEED
-TIMEOUT = 20_000
 
 
-@pytest.fixture
-def window(qtbot):
-    w = MainWindow()
-    qtbot.addWidget(w)
-    w.show()
-    qtbot.waitExposed(w)
-    yield w
-    w.close()
 
 
 def set_max_speed(w):
     assert "Max" in w.speed_combo.itemText(MAX)
     w.speed_combo.setCurrentIndex(MAX)
 
-
-def train(qtbot, w, button=None):
-    with qtbot.waitSignal(w.training_finished, timeout=TIMEOUT):
-        (button or w.train_button).click()
 
 
 def expected_run(config: TrainConfig, data: Dataset | None = None):
@@ -83,6 +71,7 @@ def test_train_with_defaults_plots_what_the_headless_run_prints(qtbot, window):
 
 
 def test_default_pace_draws_the_notes_run_over_about_three_seconds(qtbot, window):
+    window.speed_combo.setCurrentIndex(DEFAULT_SPEED)
     started = time.perf_counter()
     train(qtbot, window)
     assert 2.0 < time.perf_counter() - started < 6.0

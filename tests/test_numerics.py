@@ -8,10 +8,10 @@ import numpy as np
 import pytest
 
 from gui.main_window import MAX_SPEED, MainWindow
+from tests.gui_helpers import TIMEOUT
 from model import Dataset, Training, TrainConfig
 from tests import reliability
 
-TIMEOUT = 20_000
 
 DATA = {
     "huge inputs": ([[1e300, -1e300], [-1e300, 1e300], [1e300, 1e300]], [0, 1, 1]),
@@ -68,3 +68,13 @@ def test_the_window_shows_extreme_runs_without_nan(qtbot, name):
     assert all("nan" not in t.lower() for t in texts), texts
     reliability.count("extreme runs")
     w.close()
+
+
+def test_column_means_of_values_near_the_largest_float_do_not_overflow():
+    from model.dataset import column_means
+
+    top = np.finfo(np.float64).max
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        means = column_means(np.array([[top, -top], [top, -top], [top, -top]]))
+    assert means.tolist() == [top, -top]

@@ -9,23 +9,15 @@ import gc
 import tracemalloc
 
 import numpy as np
-import pytest
 
-from gui.main_window import MAX_SPEED, MainWindow
+from tests.gui_helpers import TIMEOUT
+from gui.main_window import MAX_SPEED
 from gui.worker import running_threads
 from tests import reliability
 
 CYCLES = 1000 if reliability.LONG else 150
-TIMEOUT = 20_000
 
 
-@pytest.fixture
-def window(qtbot):
-    w = MainWindow()
-    qtbot.addWidget(w)
-    w.show()
-    yield w
-    w.close()
 
 
 def test_hundreds_of_cycles_end_cleanly_and_do_not_grow(qtbot, window):
