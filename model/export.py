@@ -38,7 +38,7 @@ def predict(x, weights, bias):
 def total_error(features, targets, weights, bias):
     total = 0.0
     for x, y in zip(features, targets):
-        total = total + (predict(x, weights, bias) - y) ** 2
+        total = total + np.square(predict(x, weights, bias) - y)
     return total
 
 

@@ -70,7 +70,9 @@ class Neuron:
         """Sum of squared errors over the rows, added up one row at a time."""
         total = 0.0
         for x, t in zip(features, target):
-            total = total + (self.predict(x) - t) ** 2
+            # np.square, as the note: ``** 2`` on a NumPy float goes through pow(), which
+            # on some CPUs is a unit in the last place away from the product.
+            total = total + np.square(self.predict(x) - t)
         return total
 
     def train(

@@ -1,16 +1,17 @@
-"""The compiled kernel follows the readable neuron's trajectory exactly."""
+"""The compiled kernel follows the note's loop, and the readable neuron, exactly."""
 from __future__ import annotations
 
+import os
 import warnings
 
 import numpy as np
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from model import Dataset, Neuron, Training, TrainConfig, split_rows
 from model import numpy_primitives
-
-RTOL = 1e-12
+from tests.exactness import FALLBACK_RTOL, assert_same_as_note, oracle, program
 
 
 @st.composite
@@ -43,6 +44,16 @@ def readable_run(data: Dataset, config: TrainConfig):
 
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(problems())
+def test_kernel_equals_the_note_loop_on_generated_problems(problem):
+    data, config = problem
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        ours, note = program(data, config), oracle(data, config)
+    assert_same_as_note(ours, note)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(problems())
 def test_kernel_matches_the_readable_neuron(problem):
     data, config = problem
     with warnings.catch_warnings():
@@ -51,27 +62,25 @@ def test_kernel_matches_the_readable_neuron(problem):
         training = Training(data, config)
         checkpoints = training.advance()
     assert checkpoints.iteration.tolist() == at
-    np.testing.assert_allclose(checkpoints.train_error, train_error, rtol=RTOL, atol=0)
+    rtol = 0 if numpy_primitives.exact() else FALLBACK_RTOL
+    np.testing.assert_allclose(checkpoints.train_error, train_error, rtol=rtol, atol=0)
     if test_error:
-        np.testing.assert_allclose(checkpoints.test_error, test_error, rtol=RTOL, atol=0)
+        np.testing.assert_allclose(checkpoints.test_error, test_error, rtol=rtol, atol=0)
     else:
         assert checkpoints.test_error is None
-    np.testing.assert_allclose(training.weights, neuron.weights, rtol=RTOL, atol=0)
-    np.testing.assert_allclose(training.bias, neuron.bias, rtol=RTOL, atol=0)
+    np.testing.assert_allclose(training.weights, neuron.weights, rtol=rtol, atol=0)
+    np.testing.assert_allclose(training.bias, neuron.bias, rtol=rtol, atol=0)
 
 
 def test_kernel_uses_numpys_own_exp_and_dot_here():
     """On this platform the kernel found NumPy's routines, so it is exact, not just close."""
-    loop, _, ddot = numpy_primitives.addresses()
-    assert loop != 0 and ddot != 0, numpy_primitives.describe()
+    if os.environ.get(numpy_primitives.PLAIN_SWITCH):
+        pytest.skip("the plain kernel was asked for")
+    assert numpy_primitives.exact(), numpy_primitives.describe()
 
 
 def test_exact_routines_agree_with_numpy_on_many_arguments():
     rs = np.random.RandomState(3)
     data = Dataset.from_arrays(rs.randn(300, 7) * 3, rs.rand(300))
     config = TrainConfig(alpha=0.3, iterations=3000, seed=5, every=7)
-    neuron, at, train_error, _ = readable_run(data, config)
-    training = Training(data, config)
-    checkpoints = training.advance()
-    assert checkpoints.train_error.tolist() == train_error
-    assert training.weights.tolist() == neuron.weights.tolist()
+    assert_same_as_note(program(data, config), oracle(data, config))
