@@ -1,10 +1,15 @@
-"""The data table with its buttons: a sortable view over :class:`DatasetTableModel`."""
+"""The data table with its buttons and its edit actions (undo, redo, copy, paste, rows).
+
+The view shows :class:`DatasetTableModel` directly: a header click sorts the view through
+the model's own row map, so the data set keeps its order.
+"""
 from __future__ import annotations
 
-from PySide6.QtCore import QSortFilterProxyModel, Qt, Signal, Slot
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
@@ -13,26 +18,22 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from .table_model import SORT_ROLE, DatasetTableModel
+from model import DataError
+
+from .table_model import DatasetTableModel
 
 
 class DataPanel(QGroupBox):
-    """The table (``dataTable``), Add row and Delete rows."""
+    """The table (``dataTable``), Add row and Delete rows, and the Edit menu's actions."""
 
-    #: a message for the status bar
+    #: a message for the status bar, and whether it is an error
     message = Signal(str, bool)
 
     def __init__(self, model: DatasetTableModel, parent=None) -> None:
         super().__init__("Data", parent)
         self.model = model
-        # Sorting goes through a proxy, so the data set keeps its own order; the proxy
-        # sorts only when asked (a header click), not on every prediction update.
-        self.proxy = QSortFilterProxyModel(self)
-        self.proxy.setSourceModel(model)
-        self.proxy.setSortRole(SORT_ROLE)
-        self.proxy.setDynamicSortFilter(False)
         self.table = QTableView(objectName="dataTable")
-        self.table.setModel(self.proxy)
+        self.table.setModel(model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setEditTriggers(
             QAbstractItemView.EditTrigger.DoubleClicked
@@ -47,6 +48,7 @@ class DataPanel(QGroupBox):
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self.table.setToolTip("Your data: double-click a cell to change it; click a header to "
                               "sort. The target column is shaded; held-out rows are grey (◦).")
+        model.sort_cleared.connect(lambda: header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder))
         self.add_row_button = QPushButton("Add row")
         self.add_row_button.setToolTip("Add a row of zeros at the end of the table")
         self.delete_rows_button = QPushButton("Delete rows")
@@ -65,16 +67,44 @@ class DataPanel(QGroupBox):
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
         QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), self.table,
                   activated=self.delete_selected_rows)
+        self._build_actions()
+
+    def _build_actions(self) -> None:
+        stack = self.model.undo_stack
+        self.undo_action = stack.createUndoAction(self, "&Undo")
+        self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
+        self.redo_action = stack.createRedoAction(self, "&Redo")
+        self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+
+        def action(text, slot, shortcut=None, tip=""):
+            act = QAction(text, self)
+            if shortcut is not None:
+                act.setShortcut(QKeySequence(shortcut))
+            act.setStatusTip(tip)
+            act.triggered.connect(slot)
+            return act
+
+        self.copy_action = action("&Copy", self.copy_cells, QKeySequence.StandardKey.Copy,
+                                  "Copy the selected cells as tab-separated text")
+        self.paste_action = action("&Paste", self.paste_cells, QKeySequence.StandardKey.Paste,
+                                   "Paste cells copied from a spreadsheet at the current cell")
+        self.add_row_action = action("&Add row", self.add_row, "Ctrl+Shift+N")
+        self.delete_rows_action = action("&Delete selected rows", self.delete_selected_rows)
+
+    def edit_actions(self) -> list[QAction | None]:
+        """The Edit menu, in order (None: a separator)."""
+        return [self.undo_action, self.redo_action, None, self.copy_action, self.paste_action,
+                None, self.add_row_action, self.delete_rows_action]
 
     def selected_rows(self) -> list[int]:
         """The selected rows, as rows of the data set (not of the sorted view)."""
-        return sorted(self.proxy.mapToSource(index).row()
+        return sorted(self.model.data_row(index.row())
                       for index in self.table.selectionModel().selectedRows())
 
     @Slot()
     def add_row(self) -> None:
         row = self.model.insert_row()
-        index = self.proxy.mapFromSource(self.model.index(row, 0))
+        index = self.model.index(self.model.view_row(row), 0)
         self.table.scrollTo(index)
         self.table.setCurrentIndex(index)
 
@@ -87,6 +117,29 @@ class DataPanel(QGroupBox):
             self.message.emit("The table must keep at least one row.", True)
             return
         self.model.remove_rows(rows)
+
+    @Slot()
+    def copy_cells(self) -> None:
+        indexes = self.table.selectionModel().selectedIndexes()
+        if not indexes:
+            self.message.emit("Select cells to copy first.", True)
+            return
+        rows = sorted({self.model.data_row(i.row()) for i in indexes})
+        columns = sorted({i.column() for i in indexes})
+        QApplication.clipboard().setText(self.model.copy_block(rows, columns))
+        self.message.emit(f"Copied {len(rows)} × {len(columns)} cells.", False)
+
+    @Slot()
+    def paste_cells(self) -> None:
+        current = self.table.currentIndex()
+        top = self.model.data_row(current.row()) if current.isValid() else self.model.rowCount()
+        left = current.column() if current.isValid() else 0
+        try:
+            rows, columns = self.model.paste_block(top, left, QApplication.clipboard().text())
+        except DataError as exc:
+            self.message.emit(f"Cannot paste: {exc}. Nothing was changed.", True)
+            return
+        self.message.emit(f"Pasted {rows} × {columns} cells; Ctrl+Z takes them back.", False)
 
     @Slot()
     def _selection_changed(self) -> None:

@@ -7,33 +7,48 @@ The dialogs are methods (``ask_open_path`` and the like), so that tests can answ
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Slot
+from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QFileDialog, QInputDialog, QMenu, QMessageBox
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QMenu, QMessageBox, QWidget
 
 from model import DataError, read_table, write_csv, write_text_atomically
+from model.document import Document
 from model.export import run_script
 from model.session import SUFFIX, load_session, save_session
 
 from . import settings
-
-if TYPE_CHECKING:
-    from .main_window import MainWindow
+from .run_controller import RunController
+from .table_model import DatasetTableModel
 
 CSV_FILTER = "CSV data (*.csv *.tsv *.txt);;All files (*)"
 SESSION_FILTER = f"Neuron Lab sessions (*{SUFFIX});;All files (*)"
 
 
 class FileActions(QObject):
-    """Builds the File menu and does what its entries say."""
+    """Builds the File menu and does what its entries say, on the document.
 
-    def __init__(self, window: MainWindow) -> None:
+    ``plots`` are the widgets that Export can save as pictures, by menu label.
+    """
+
+    #: a message for the status bar, and whether it is an error
+    message = Signal(str, bool)
+
+    def __init__(self, window: QWidget, document: Document, table_model: DatasetTableModel,
+                 runs: RunController, plots: dict[str, QWidget]) -> None:
         super().__init__(window)
         self.window = window
-        self.session_path: Path | None = None
-        self.document_name = "The note's table"
+        self.document = document
+        self.table_model = table_model
+        self.runs = runs
+        self.plots = plots
+
+    @property
+    def session_path(self) -> Path | None:
+        return self.document.path
+
+    def _say(self, text: str, error: bool = False) -> None:
+        self.message.emit(text, error)
 
     # -- the menu ------------------------------------------------------------------
     def build_menu(self, menu: QMenu) -> None:
@@ -59,9 +74,10 @@ class FileActions(QObject):
         self._fill_recent(settings.recent_files())
         menu.addSeparator()
         export = menu.addMenu("&Export")
+        entries = [(f"{label} as PNG or SVG…", lambda checked=False, p=plot: self.export_plot(p))
+                   for label, plot in self.plots.items()]
         for text, slot in (
-            ("Error plot as PNG or SVG…", lambda: self.export_plot(self.window.error_plot)),
-            ("Boundary plot as PNG or SVG…", lambda: self.export_plot(self.window.boundary_plot)),
+            *entries,
             ("Error history as CSV…", self.export_history),
             ("Run as a Python script…", self.export_script),
         ):
@@ -133,17 +149,15 @@ class FileActions(QObject):
                 return False
             dataset = table.dataset(target)
         except DataError as exc:
-            self.window.show_message(f"Cannot open the data: {exc}. The table was not changed.",
-                                     error=True)
+            self._say(f"Cannot open the data: {exc}. The table was not changed.", True)
             if not Path(path).exists():
                 self._fill_recent(settings.forget_file(str(path)))
             return False
-        self.window.table_model.set_dataset(dataset, text=f"Open {Path(path).name}")
-        self.document_name = Path(path).name
+        self.table_model.set_dataset(dataset, text=f"Open {Path(path).name}")
+        self.document.set_file(None, Path(path).name)
         self._remember(Path(path))
-        self.window.update_title()
-        self.window.show_message(f"Opened {Path(path).name}: {dataset.n_rows:,} rows, "
-                                 f"target '{dataset.target_name}'.")
+        self._say(f"Opened {Path(path).name}: {dataset.n_rows:,} rows, "
+                  f"target '{dataset.target_name}'.")
         return True
 
     @Slot()
@@ -152,12 +166,12 @@ class FileActions(QObject):
         if not path:
             return False
         try:
-            write_csv(path, self.window.table_model.dataset())
+            write_csv(path, self.document.dataset())
         except DataError as exc:
-            self.window.show_message(f"Cannot save the data: {exc}", error=True)
+            self._say(f"Cannot save the data: {exc}", True)
             return False
         self._remember(Path(path))
-        self.window.show_message(f"Saved the data to {Path(path).name}.")
+        self._say(f"Saved the data to {Path(path).name}.")
         return True
 
     # -- sessions -----------------------------------------------------------------------------
@@ -168,31 +182,28 @@ class FileActions(QObject):
             self.open_session_file(path)
 
     def open_session_file(self, path: str) -> bool:
-        if self.window.is_running():
-            self.window.show_message("Stop the run before opening a session.", error=True)
+        if self.runs.running:
+            self._say("Stop the run before opening a session.", True)
             return False
         try:
             session = load_session(path)
         except DataError as exc:
-            self.window.show_message(f"Cannot open the session: {exc}. Nothing was changed.",
-                                     error=True)
+            self._say(f"Cannot open the session: {exc}. Nothing was changed.", True)
             if not Path(path).exists():
                 self._fill_recent(settings.forget_file(str(path)))
             return False
-        self.window.apply_session(session)
-        self.session_path = Path(path)
-        self.document_name = Path(path).name
-        self.window.table_model.undo_stack.clear()
+        self.document.open_session(session)
+        self.table_model.undo_stack.clear()
+        self.document.set_file(Path(path))
         self._remember(Path(path))
-        self.window.update_title()
-        self.window.show_message(f"Opened the session {Path(path).name}.")
+        self._say(f"Opened the session {Path(path).name}.")
         return True
 
     @Slot()
     def save_session(self) -> bool:
         if self.session_path is None:
             return self.save_session_as()
-        return self._write_session(self.session_path)
+        return self.write_session(self.session_path)
 
     @Slot()
     def save_session_as(self) -> bool:
@@ -201,21 +212,20 @@ class FileActions(QObject):
             return False
         if not path.endswith(SUFFIX):
             path += SUFFIX
-        return self._write_session(Path(path))
+        return self.write_session(path)
 
-    def _write_session(self, path: Path) -> bool:
+    def write_session(self, path: str | Path) -> bool:
+        """Save the session to ``path`` (at any moment, during a run too)."""
+        path = Path(path)
         try:
-            save_session(path, self.window.current_session())
+            save_session(path, self.document.session())
         except DataError as exc:
-            self.window.show_message(f"Cannot save the session: {exc}. Nothing was written.",
-                                     error=True)
+            self._say(f"Cannot save the session: {exc}. Nothing was written.", True)
             return False
-        self.session_path = path
-        self.document_name = path.name
-        self.window.table_model.undo_stack.setClean()
+        self.table_model.undo_stack.setClean()
+        self.document.set_file(path)
         self._remember(path)
-        self.window.update_title()
-        self.window.show_message(f"Saved the session to {path.name}.")
+        self._say(f"Saved the session to {path.name}.")
         return True
 
     # -- exports ----------------------------------------------------------------------------------
@@ -230,17 +240,19 @@ class FileActions(QObject):
         else:
             ok = plot.grab().save(path, "PNG")
         if not ok:
-            self.window.show_message(f"Cannot export the plot to {path}.", error=True)
+            self._say(f"Cannot export the plot to {path}.", True)
             return False
-        self.window.show_message(f"Exported the plot to {Path(path).name}.")
+        self._say(f"Exported the plot to {Path(path).name}.")
         return True
 
     def export_history(self) -> bool:
-        x, train = self.window.error_plot.points("train")
-        _, test = self.window.error_plot.points("test")
-        if not len(x):
-            self.window.show_message("There is no error history yet: train first.", error=True)
+        run = self.document.run
+        if run is None or not len(run.history):
+            self._say("There is no error history yet: train first.", True)
             return False
+        history = run.history.checkpoints()
+        x, train = history.iteration, history.train_error
+        test = history.test_error if history.test_error is not None else []
         path = self.ask_save_path("Export error history", CSV_FILTER, "errors.csv")
         if not path:
             return False
@@ -252,9 +264,9 @@ class FileActions(QObject):
         return self._write_text(path, "\n".join(lines) + "\n", "the error history")
 
     def export_script(self) -> bool:
-        training = self.window.training()
+        training = self.document.training()
         if training is None:
-            self.window.show_message("There is no run to export yet: train first.", error=True)
+            self._say("There is no run to export yet: train first.", True)
             return False
         path = self.ask_save_path("Export run as script", "Python script (*.py)", "neuron_run.py")
         if not path:
@@ -265,9 +277,9 @@ class FileActions(QObject):
         try:
             write_text_atomically(path, text)
         except DataError as exc:
-            self.window.show_message(f"Cannot export {what}: {exc}", error=True)
+            self._say(f"Cannot export {what}: {exc}", True)
             return False
-        self.window.show_message(f"Exported {what} to {Path(path).name}.")
+        self._say(f"Exported {what} to {Path(path).name}.")
         return True
 
 

@@ -1,4 +1,8 @@
-"""The Edit, Train, View, Examples and Help menus (the File menu is file_actions')."""
+"""The Edit, Train, View, Examples and Help menus (the File menu is file_actions').
+
+Each menu entry calls a public method of the window or of the panel that owns the action;
+nothing here keeps state or sets anything on the window.
+"""
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
@@ -25,25 +29,12 @@ def _action(window, menu, text, slot, shortcut=None, tip=""):
 
 def build(window: MainWindow) -> None:
     bar = window.menuBar()
-    stack = window.table_model.undo_stack
-
     edit = bar.addMenu("&Edit")
-    window.undo_action = stack.createUndoAction(window, "&Undo")
-    window.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
-    window.redo_action = stack.createRedoAction(window, "&Redo")
-    window.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
-    edit.addAction(window.undo_action)
-    edit.addAction(window.redo_action)
-    edit.addSeparator()
-    window.copy_action = _action(window, edit, "&Copy", window.copy_cells,
-                                 QKeySequence.StandardKey.Copy,
-                                 "Copy the selected cells as tab-separated text")
-    window.paste_action = _action(window, edit, "&Paste", window.paste_cells,
-                                  QKeySequence.StandardKey.Paste,
-                                  "Paste cells copied from a spreadsheet at the current cell")
-    edit.addSeparator()
-    _action(window, edit, "&Add row", window.data_panel.add_row, "Ctrl+Shift+N")
-    _action(window, edit, "&Delete selected rows", window.data_panel.delete_selected_rows)
+    for action in window.data_panel.edit_actions():
+        if action is None:
+            edit.addSeparator()
+        else:
+            edit.addAction(action)
 
     train = bar.addMenu("&Train")
     _action(window, train, "&Train", window.train, "Ctrl+Return",
@@ -72,13 +63,16 @@ def build(window: MainWindow) -> None:
     _action(window, help_menu, "&About Neuron Lab", lambda: show_about(window))
 
 
-def show_about(window) -> None:
-    from model import __version__
+def about_text() -> str:
+    from model import __version__, numpy_primitives
 
-    QMessageBox.about(
-        window, "About Neuron Lab",
-        f"<h3>Neuron Lab {__version__}</h3>"
-        "<p>Learn how a neural network learns: a single sigmoid neuron, written from scratch "
-        "in NumPy, trained on your own data while you watch.</p>"
-        "<p>The neuron follows the reference note on Real Python's “How to Build a Neural "
-        "Network &amp; Make Predictions”, number for number.</p>")
+    return (f"<h3>Neuron Lab {__version__}</h3>"
+            "<p>Learn how a neural network learns: a single sigmoid neuron, written from scratch "
+            "in NumPy, trained on your own data while you watch.</p>"
+            "<p>The neuron follows the reference note on Real Python's “How to Build a Neural "
+            "Network &amp; Make Predictions”, number for number.</p>"
+            f"<p>On this computer the training uses {numpy_primitives.describe()}.</p>")
+
+
+def show_about(window) -> None:
+    QMessageBox.about(window, "About Neuron Lab", about_text())

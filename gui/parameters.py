@@ -1,7 +1,7 @@
 """The training parameters, the run buttons and a line about the trained neuron."""
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDoubleSpinBox,
@@ -33,6 +33,9 @@ MAX_SPEED = next(i for i, (_, pace) in enumerate(SPEEDS) if pace == 0)
 class ParametersBox(QGroupBox):
     """Learning rate, iterations, seed, checkpoint interval, held-out share, speed; Train,
     Stop, Continue, Reset; each labelled, with a one-sentence tooltip."""
+
+    #: the person changed a parameter (not emitted by :meth:`set_config`)
+    changed = Signal()
 
     def __init__(self, parent=None) -> None:
         super().__init__("Training", parent)
@@ -100,6 +103,17 @@ class ParametersBox(QGroupBox):
         self.model_label.setMinimumHeight(2 * self.model_label.fontMetrics().lineSpacing() + 4)
         self.model_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         params_layout.addWidget(self.model_label)
+        self._setting = False
+        for spin in self._spins():
+            spin.valueChanged.connect(self._edited)
+
+    def _spins(self):
+        return (self.alpha_spin, self.iterations_spin, self.seed_spin, self.every_spin,
+                self.test_fraction_spin)
+
+    def _edited(self) -> None:
+        if not self._setting:
+            self.changed.emit()
 
     def config(self) -> TrainConfig:
         """The parameters as they are set now."""
@@ -110,3 +124,40 @@ class ParametersBox(QGroupBox):
             every=self.every_spin.value(),
             test_fraction=self.test_fraction_spin.value(),
         )
+
+    def set_config(self, config: TrainConfig) -> None:
+        """Show ``config`` (without announcing it as the person's change)."""
+        self._setting = True
+        try:
+            for spin, value in zip(self._spins(), (config.alpha, config.iterations, config.seed,
+                                                   config.every, config.test_fraction)):
+                spin.setValue(value)
+        finally:
+            self._setting = False
+
+    def pace(self) -> float:
+        """Iterations per second chosen in the speed box (0: as fast as possible)."""
+        return float(self.speed_combo.currentData())
+
+    # -- remembered between starts ------------------------------------------------------
+    def restore(self, stored: QSettings) -> None:
+        """The parameters and the speed last used (a damaged value keeps the default)."""
+        kinds = (float, int, int, int, float)
+        for (key, kind), spin in zip(zip(_KEYS, kinds), self._spins()):
+            value = stored.value(f"parameters/{key}")
+            if value is not None:
+                try:
+                    spin.setValue(kind(value))
+                except (TypeError, ValueError):
+                    pass  # a hand-edited settings file: keep the default
+        speed = stored.value("parameters/speed")
+        if speed is not None and str(speed).isdigit() and int(speed) < self.speed_combo.count():
+            self.speed_combo.setCurrentIndex(int(speed))
+
+    def save(self, stored: QSettings) -> None:
+        for key, spin in zip(_KEYS, self._spins()):
+            stored.setValue(f"parameters/{key}", spin.value())
+        stored.setValue("parameters/speed", self.speed_combo.currentIndex())
+
+
+_KEYS = ("alpha", "iterations", "seed", "every", "test_fraction")

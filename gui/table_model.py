@@ -1,27 +1,35 @@
-"""The data table: a Qt model that is a view over a NumPy array of the data set.
+"""The data table: a Qt model over the document's array, with the neuron's predictions.
 
-``data()`` reads one cell when Qt asks for it, so a million rows cost nothing until they
-are scrolled into view; the prediction columns are computed the same way, from the current
-weights, for the cells on screen only.  Every edit (a cell, rows added or removed, a new data
-set) goes through the model's undo stack, whoever makes it: the table, the boundary plot, a
-menu.  A refused edit keeps the old value and says why through ``edit_refused``.
+The document (:class:`model.document.Document`) owns the numbers; this model shows them
+and turns the person's edits into undoable commands that call the document.  ``data()``
+reads a cell only when Qt asks for it.  The prediction and error columns are computed with
+NumPy for a block of rows at a time, once per neuron, never per cell; sorting is one
+``numpy.argsort`` over a whole column and a map from the view's rows to the data's rows,
+so a click on a header of a million-row table costs one sort, not millions of comparisons.
 """
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
 from PySide6.QtGui import QBrush, QColor, QFont, QUndoCommand, QUndoStack
 
 from model import DataError, Dataset, predict
 from model.dataset import parse_cell
+from model.document import Change, Document
 
 _Index = QModelIndex | QPersistentModelIndex
 _TARGET_BRUSH = QBrush(QColor(255, 244, 214))
 _HELD_OUT_BRUSH = QBrush(QColor(235, 235, 235))
-_WRONG_COLOUR = QColor(176, 0, 32)
-#: Role that gives a cell's number, for sorting numerically.
-SORT_ROLE = Qt.ItemDataRole.UserRole
+_WRONG_BRUSH = QBrush(QColor(176, 0, 32))
+_BLOCK = 1024  # rows whose predictions are computed together
 PREDICTION_HEADERS = ("ŷ (prediction)", "error (ŷ − y)²")
+_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 
 
 def format_number(value: float) -> str:
@@ -37,46 +45,51 @@ class DatasetTableModel(QAbstractTableModel):
 
     #: A message for the person when an edit is refused.
     edit_refused = Signal(str)
-    #: Emitted after any change to the values, the rows or the whole data set.
-    data_edited = Signal()
-    #: Emitted when the whole data set was replaced (loaded, or such a load undone).
-    dataset_replaced = Signal()
+    #: The view's order went back to the data's own (rows were added or removed).
+    sort_cleared = Signal()
 
-    def __init__(self, dataset: Dataset, parent=None):
+    def __init__(self, document: Document, undo_stack: QUndoStack, parent=None):
         super().__init__(parent)
-        self.undo_stack = QUndoStack(self)
-        self._names: list[str] = []
-        self._values = np.empty((0, 0))
+        self.document = document
+        self.undo_stack = undo_stack
+        self._order: np.ndarray | None = None  # view row -> data row, when sorted
         self._weights: np.ndarray | None = None
         self._bias = 0.0
-        self._held_out = np.zeros(0, dtype=bool)
-        self._apply_dataset(dataset.column_names, _table(dataset))
+        self._blocks: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+        self._held_out = np.zeros(document.n_rows, dtype=bool)
+        document.table_about_to_change.connect(self._about_to_change)
+        document.table_changed.connect(self._changed)
 
     # -- reading -------------------------------------------------------------
     def dataset(self) -> Dataset:
         """The table as a checked :class:`Dataset` (a copy; raises DataError when empty)."""
-        return Dataset.from_arrays(
-            self._values[:, :-1], self._values[:, -1], self._names[:-1], self._names[-1]
-        )
+        return self.document.dataset()
 
     @property
     def values(self) -> np.ndarray:
-        """The table's numbers, features then target (read-only view)."""
-        view = self._values.view()
-        view.setflags(write=False)
-        return view
+        """The table's numbers, features then target, in the data's order (read-only)."""
+        return self.document.values
 
     @property
     def names(self) -> list[str]:
-        return list(self._names)
+        return self.document.names
 
     @property
     def target_column(self) -> int:
-        return len(self._names) - 1
+        return len(self.document.names) - 1
 
     @property
     def n_data_columns(self) -> int:
-        return len(self._names)
+        return len(self.document.names)
+
+    def data_row(self, view_row: int) -> int:
+        """The data set's row shown at ``view_row``."""
+        return int(self._order[view_row]) if self._order is not None else view_row
+
+    def view_row(self, data_row: int) -> int:
+        if self._order is None:
+            return data_row
+        return int(np.flatnonzero(self._order == data_row)[0])
 
     # -- what the neuron thinks ------------------------------------------------
     def set_neuron(self, weights: np.ndarray | None, bias: float = 0.0) -> None:
@@ -85,10 +98,32 @@ class DatasetTableModel(QAbstractTableModel):
             weights = None  # trained on other columns: its predictions mean nothing here
         self._weights = None if weights is None else np.array(weights, dtype=np.float64)
         self._bias = float(bias)
+        self._blocks.clear()
         if self.rowCount():
-            first = self.index(0, self.n_data_columns)
-            last = self.index(self.rowCount() - 1, self.n_data_columns + 1)
-            self.dataChanged.emit(first, last, [Qt.ItemDataRole.DisplayRole])
+            self.dataChanged.emit(self.index(0, self.n_data_columns),
+                                  self.index(self.rowCount() - 1, self.n_data_columns + 1),
+                                  [Qt.ItemDataRole.DisplayRole])
+
+    def _block(self, row: int) -> tuple[np.ndarray, np.ndarray] | None:
+        """Predictions and squared errors of the block of data rows holding ``row``."""
+        if self._weights is None:
+            return None
+        key = row // _BLOCK
+        if key not in self._blocks:
+            values = self.document.values[key * _BLOCK:(key + 1) * _BLOCK]
+            p = predict(values[:, :-1], self._weights, self._bias)
+            with np.errstate(over="ignore", invalid="ignore"):
+                self._blocks[key] = (p, np.square(p - values[:, -1]))
+        return self._blocks[key]
+
+    def predictions(self) -> tuple[np.ndarray, np.ndarray] | None:
+        """Every row's prediction and squared error (None without a neuron)."""
+        if self._weights is None:
+            return None
+        values = self.document.values
+        p = predict(values[:, :-1], self._weights, self._bias)
+        with np.errstate(over="ignore", invalid="ignore"):
+            return p, np.square(p - values[:, -1])
 
     def set_held_out(self, mask: np.ndarray) -> None:
         """Mark the rows that a run holds out of training."""
@@ -107,59 +142,41 @@ class DatasetTableModel(QAbstractTableModel):
 
     # -- Qt's model interface ---------------------------------------------------
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: N802 (Qt)
-        return 0 if parent.isValid() else int(self._values.shape[0])
+        return 0 if parent.isValid() else self.document.n_rows
 
     def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: N802 (Qt)
-        return 0 if parent.isValid() else len(self._names) + len(PREDICTION_HEADERS)
-
-    def _prediction(self, row: int) -> float | None:
-        if self._weights is None:
-            return None
-        return float(predict(self._values[row:row + 1, :-1], self._weights, self._bias)[0])
-
-    def _is_wrong(self, row: int, p: float) -> bool:
-        target = self._values[row, -1]
-        return target in (0.0, 1.0) and (p >= 0.5) != (target == 1.0)
+        return 0 if parent.isValid() else self.n_data_columns + len(PREDICTION_HEADERS)
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole):
         if not index.isValid():
             return None
-        row, column = index.row(), index.column()
+        row, column = self.data_row(index.row()), index.column()
         held = row < len(self._held_out) and self._held_out[row]
-        if column >= self.n_data_columns:
-            return self._prediction_data(row, column - self.n_data_columns, role, held)
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
-            return format_number(self._values[row, column])
-        if role == SORT_ROLE:
-            return float(self._values[row, column])
         if role == Qt.ItemDataRole.TextAlignmentRole:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            return _RIGHT
         if role == Qt.ItemDataRole.BackgroundRole:
             if held:
                 return _HELD_OUT_BRUSH
-            if column == self.target_column:
-                return _TARGET_BRUSH
+            return _TARGET_BRUSH if column == self.target_column else None
+        if column >= self.n_data_columns:
+            return self._prediction_data(row, column - self.n_data_columns, role)
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
+            return format_number(self.document.values[row, column])
         return None
 
-    def _prediction_data(self, row: int, which: int, role: int, held: bool):
-        p = self._prediction(row)
-        if role == SORT_ROLE:
-            if p is None:
-                return float("-inf")
-            return p if which == 0 else (p - self._values[row, -1]) ** 2
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.BackgroundRole and held:
-            return _HELD_OUT_BRUSH
-        if p is None:
+    def _prediction_data(self, row: int, which: int, role: int):
+        block = self._block(row)
+        if block is None:
             return "—" if role == Qt.ItemDataRole.DisplayRole else None
-        wrong = self._is_wrong(row, p)
+        p = float(block[0][row % _BLOCK])
+        target = self.document.values[row, -1]
+        wrong = target in (0.0, 1.0) and (p >= 0.5) != (target == 1.0)
         if role == Qt.ItemDataRole.DisplayRole:
             if which == 0:
                 return f"{'✗ ' if wrong else ''}{p:.4f}"
-            return f"{(p - self._values[row, -1]) ** 2:.4f}"
+            return f"{float(block[1][row % _BLOCK]):.4f}"
         if role == Qt.ItemDataRole.ForegroundRole and wrong:
-            return QBrush(_WRONG_COLOUR)
+            return _WRONG_BRUSH
         if role == Qt.ItemDataRole.ToolTipRole and wrong:
             return "The neuron gets this row wrong: its output is on the other side of 0.5"
         return None
@@ -167,9 +184,12 @@ class DatasetTableModel(QAbstractTableModel):
     def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802 (Qt)
                    role: int = Qt.ItemDataRole.DisplayRole):
         if orientation == Qt.Orientation.Vertical:
-            held = section < len(self._held_out) and self._held_out[section]
+            if not 0 <= section < self.rowCount():
+                return None
+            row = self.data_row(section)
+            held = row < len(self._held_out) and self._held_out[row]
             if role == Qt.ItemDataRole.DisplayRole:
-                return f"{section + 1} ◦" if held else str(section + 1)
+                return f"{row + 1} ◦" if held else str(row + 1)
             if role == Qt.ItemDataRole.ToolTipRole and held:
                 return "Held out: never used to train, only to measure the test error"
             return None
@@ -185,7 +205,7 @@ class DatasetTableModel(QAbstractTableModel):
             return None
         target = section == self.target_column
         if role == Qt.ItemDataRole.DisplayRole:
-            return f"{self._names[section]} (target)" if target else self._names[section]
+            return f"{self.names[section]} (target)" if target else self.names[section]
         if role == Qt.ItemDataRole.ToolTipRole:
             return ("The target: the answer the neuron learns to give, between 0 and 1"
                     if target else "A feature: one input of the neuron")
@@ -206,75 +226,140 @@ class DatasetTableModel(QAbstractTableModel):
     def setData(self, index: _Index, value, role: int = Qt.ItemDataRole.EditRole) -> bool:  # noqa: N802
         if not index.isValid() or role != Qt.ItemDataRole.EditRole:
             return False
-        row, column = index.row(), index.column()
+        row, column = self.data_row(index.row()), index.column()
         if column >= self.n_data_columns:
             return False
         try:
             number = parse_cell(str(value), column == self.target_column)
         except DataError as exc:
             self.edit_refused.emit(
-                f"Row {row + 1}, column '{self._names[column]}': {exc}; the old value was kept"
+                f"Row {row + 1}, column '{self.names[column]}': {exc}; the old value was kept"
             )
             return False
-        old = float(self._values[row, column])
-        if number != old:
-            self.undo_stack.push(_SetCell(self, row, column, old, number))
+        if number != float(self.document.values[row, column]):
+            self.undo_stack.push(_SetBlock(self.document, row, column, np.array([[number]]),
+                                           f"Edit row {row + 1}, {self.names[column]}"))
         return True
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Order the view by a column (-1: the data's own order), with one argsort."""
+        self.layoutAboutToBeChanged.emit()
+        old = self._order
+        persistent = self.persistentIndexList()
+        data_rows = [int(old[i.row()]) if old is not None else i.row() for i in persistent]
+        if column < 0 or column >= self.columnCount():
+            self._order = None
+        else:
+            if column < self.n_data_columns:
+                keys = np.array(self.document.values[:, column])
+            else:
+                both = self.predictions()
+                keys = (np.zeros(self.rowCount()) if both is None
+                        else np.nan_to_num(both[column - self.n_data_columns], nan=-np.inf))
+            if order == Qt.SortOrder.DescendingOrder:
+                keys = -keys
+            self._order = np.argsort(keys, kind="stable")
+        where = np.empty(self.rowCount(), dtype=np.int64)
+        where[self._order if self._order is not None else np.arange(self.rowCount())] = \
+            np.arange(self.rowCount())
+        self.changePersistentIndexList(
+            persistent, [self.index(int(where[r]), i.column()) for r, i in zip(data_rows, persistent)])
+        self.layoutChanged.emit()
+
+    # -- the document changed ------------------------------------------------------------
+    def _about_to_change(self, change: Change) -> None:
+        if change.kind == "cells":
+            return
+        if self._order is not None or change.kind == "reset":
+            self.beginResetModel()
+        elif change.kind == "insert":
+            self.beginInsertRows(QModelIndex(), change.first, change.last)
+        else:
+            self.beginRemoveRows(QModelIndex(), change.first, change.last)
+
+    def _changed(self, change: Change) -> None:
+        self._blocks.clear()
+        n = self.document.n_rows
+        if change.kind == "cells":
+            columns = (*change.columns, self.n_data_columns, self.n_data_columns + 1)
+            top, bottom = (change.first, change.last) if self._order is None else (0, n - 1)
+            self.dataChanged.emit(self.index(top, min(columns)), self.index(bottom, max(columns)))
+            return
+        if change.kind == "insert":
+            count = change.last - change.first + 1
+            self._held_out = np.insert(self._held_out, change.first, np.zeros(count, dtype=bool))
+        elif change.kind == "remove":
+            self._held_out = np.delete(self._held_out, np.s_[change.first:change.last + 1])
+        else:
+            self._held_out = np.zeros(n, dtype=bool)
+            if self._weights is not None and len(self._weights) != self.target_column:
+                self._weights = None
+        if self._order is not None or change.kind == "reset":
+            was_sorted = self._order is not None
+            self._order = None
+            self.endResetModel()
+            if was_sorted:
+                self.sort_cleared.emit()
+        elif change.kind == "insert":
+            self.endInsertRows()
+        else:
+            self.endRemoveRows()
 
     # -- edits, each one undoable ---------------------------------------------------
     def insert_row(self, values: np.ndarray | None = None, row: int | None = None,
                    text: str = "Add row") -> int:
-        """Insert a row (zeros by default) before ``row`` (at the end by default)."""
+        """Insert a row (zeros by default) before data row ``row`` (at the end by default)."""
         row = self.rowCount() if row is None else row
         new = np.zeros(self.n_data_columns) if values is None else np.asarray(values, dtype=np.float64)
-        self.undo_stack.push(_InsertRow(self, row, new, text))
+        self.undo_stack.push(_InsertRows(self.document, row, new[None, :], text))
         return row
 
     def remove_rows(self, rows: list[int], text: str | None = None) -> None:
-        """Remove the given rows (any order)."""
+        """Remove the given data rows (any order)."""
         rows = sorted(set(rows))
         if rows:
             label = text or (f"Delete row {rows[0] + 1}" if len(rows) == 1 else f"Delete {len(rows)} rows")
-            self.undo_stack.push(_RemoveRows(self, rows, label))
+            self.undo_stack.push(_RemoveRows(self.document, rows, label))
 
     def set_dataset(self, dataset: Dataset, text: str = "Load data") -> None:
         """Replace the whole table (undoable)."""
-        self.undo_stack.push(_ReplaceData(self, dataset.column_names, _table(dataset), text))
+        values = np.column_stack([dataset.features, dataset.target]).astype(np.float64)
+        self.undo_stack.push(_ReplaceTable(self.document, list(dataset.column_names), values, text))
 
     # -- the clipboard -------------------------------------------------------------------
     def copy_block(self, rows: list[int], columns: list[int]) -> str:
-        """Cells as tab-separated text, as spreadsheets paste it; numbers in full."""
+        """Data rows' cells as tab-separated text, as spreadsheets paste it; numbers in full."""
+        both = self.predictions() if max(columns) >= self.n_data_columns else None
         lines = []
         for row in rows:
             cells = []
             for column in columns:
                 if column < self.n_data_columns:
-                    cells.append(format_number(self._values[row, column]))
+                    cells.append(format_number(self.document.values[row, column]))
+                elif both is None:
+                    cells.append("")
                 else:
-                    p = self._prediction(row)
-                    if p is None:
-                        cells.append("")
-                    else:
-                        value = p if column == self.n_data_columns else (p - self._values[row, -1]) ** 2
-                        cells.append(repr(float(value)))
+                    cells.append(repr(float(both[column - self.n_data_columns][row])))
             lines.append("\t".join(cells))
         return "\n".join(lines)
 
     def paste_block(self, top: int, left: int, text: str) -> tuple[int, int]:
-        """Paste tab- (or comma-) separated text with its top-left cell at (top, left);
-        rows are added as needed.  Every cell is checked first: one bad cell refuses the
-        whole paste with :class:`DataError` and changes nothing.  One undo takes it back.
+        """Paste tab- (or comma-) separated text with its top-left cell at data row ``top``
+        and column ``left``; rows are added at the end as needed.  Every cell is checked
+        first: one bad cell refuses the whole paste with :class:`DataError` and changes
+        nothing.  It is one command (one undo) and one change of the document.
         Returns the number of rows and columns pasted."""
         lines = [line for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
                  if line.strip()]
         if not lines:
             raise DataError("the clipboard holds no cells to paste")
-        separator = "\t" if "\t" in lines[0] else ("," if "," in lines[0] else ";" if ";" in lines[0] else "\t")
+        first = lines[0]
+        separator = "\t" if "\t" in first else "," if "," in first else ";" if ";" in first else "\t"
         block = [[cell.strip() for cell in line.split(separator)] for line in lines]
         width = max(len(cells) for cells in block)
         if left + width > self.n_data_columns:
             raise DataError(f"the block is {width} columns wide, but only "
-                            f"{self.n_data_columns - left} columns from '{self._names[left]}' "
+                            f"{self.n_data_columns - left} columns from '{self.names[left]}' "
                             "on can take values")
         numbers = np.empty((len(block), width))
         for r, cells in enumerate(block):
@@ -285,134 +370,65 @@ class DatasetTableModel(QAbstractTableModel):
                 try:
                     numbers[r, c] = parse_cell(cell, column == self.target_column)
                 except DataError as exc:
-                    raise DataError(f"pasted row {r + 1}, column '{self._names[column]}': "
+                    raise DataError(f"pasted row {r + 1}, column '{self.names[column]}': "
                                     f"{exc}") from None
-        self.undo_stack.beginMacro(f"Paste {len(block)} × {width} cells")
-        try:
-            for r in range(len(block)):
-                row = top + r
-                if row >= self.rowCount():
-                    self.insert_row(np.zeros(self.n_data_columns), text="Add row")
-                for c in range(width):
-                    if numbers[r, c] != self._values[row, left + c]:
-                        self.undo_stack.push(_SetCell(self, row, left + c,
-                                                      float(self._values[row, left + c]),
-                                                      float(numbers[r, c])))
-        finally:
-            self.undo_stack.endMacro()
+        top = min(top, self.rowCount())
+        self.undo_stack.push(_SetBlock(self.document, top, left, numbers,
+                                       f"Paste {len(block)} × {width} cells"))
         return len(block), width
 
-    # -- what the commands do -------------------------------------------------------------
-    def _apply_cell(self, row: int, column: int, value: float) -> None:
-        self._values[row, column] = value
-        index = self.index(row, column)
-        self.dataChanged.emit(index, index, [Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole])
-        if column == self.target_column:
-            self.dataChanged.emit(self.index(row, self.n_data_columns),
-                                  self.index(row, self.n_data_columns + 1))
-        self.data_edited.emit()
 
-    def _apply_insert(self, row: int, values: np.ndarray) -> None:
-        self.beginInsertRows(QModelIndex(), row, row)
-        try:
-            self._values = np.insert(self._values, row, values, axis=0)
-            self._held_out = np.insert(self._held_out, row, False)
-        finally:
-            self.endInsertRows()
-        self.data_edited.emit()
+class _SetBlock(QUndoCommand):
+    """Values written over a block of cells, adding rows at the end where needed."""
 
-    def _apply_remove(self, rows: list[int]) -> np.ndarray:
-        removed = self._values[rows].copy()
-        for first, last in reversed(_runs(rows)):
-            self.beginRemoveRows(QModelIndex(), first, last)
-            try:
-                self._values = np.delete(self._values, np.s_[first:last + 1], axis=0)
-                self._held_out = np.delete(self._held_out, np.s_[first:last + 1])
-            finally:
-                self.endRemoveRows()
-        self.data_edited.emit()
-        return removed
-
-    def _apply_restore(self, rows: list[int], removed: np.ndarray) -> None:
-        for row, values in zip(rows, removed):  # ascending, so each lands where it was
-            self._apply_insert(row, values)
-
-    def _apply_dataset(self, names, values: np.ndarray) -> None:
-        self.beginResetModel()
-        try:
-            self._names = list(names)
-            self._values = values.copy()
-            self._held_out = np.zeros(values.shape[0], dtype=bool)
-            if self._weights is not None and len(self._weights) != self.target_column:
-                self._weights = None
-        finally:
-            self.endResetModel()
-        self.dataset_replaced.emit()
-        self.data_edited.emit()
-
-
-def _table(dataset: Dataset) -> np.ndarray:
-    return np.column_stack([dataset.features, dataset.target]).astype(np.float64)
-
-
-def _runs(rows: list[int]) -> list[tuple[int, int]]:
-    runs: list[tuple[int, int]] = []
-    for r in rows:
-        if runs and runs[-1][1] == r - 1:
-            runs[-1] = (runs[-1][0], r)
-        else:
-            runs.append((r, r))
-    return runs
-
-
-class _SetCell(QUndoCommand):
-    def __init__(self, model: DatasetTableModel, row: int, column: int, old: float, new: float):
-        super().__init__(f"Edit row {row + 1}, {model.names[column]}")
-        self._args = model, row, column, old, new
-
-    def redo(self) -> None:
-        model, row, column, _, new = self._args
-        model._apply_cell(row, column, new)
-
-    def undo(self) -> None:
-        model, row, column, old, _ = self._args
-        model._apply_cell(row, column, old)
-
-
-class _InsertRow(QUndoCommand):
-    def __init__(self, model: DatasetTableModel, row: int, values: np.ndarray, text: str):
+    def __init__(self, document: Document, top: int, left: int, block: np.ndarray, text: str):
         super().__init__(text)
-        self._model, self._row, self._values = model, row, values
+        self._args = document, top, left, block
+        self._old = np.empty((0, 0))
 
     def redo(self) -> None:
-        self._model._apply_insert(self._row, self._values)
+        document, top, left, block = self._args
+        self._old = document.set_block(top, left, block)
 
     def undo(self) -> None:
-        self._model._apply_remove([self._row])
+        document, top, left, _ = self._args
+        document.restore_block(top, left, self._old)
+
+
+class _InsertRows(QUndoCommand):
+    def __init__(self, document: Document, row: int, values: np.ndarray, text: str):
+        super().__init__(text)
+        self._document, self._row, self._values = document, row, values
+
+    def redo(self) -> None:
+        self._document.insert_rows(self._row, self._values)
+
+    def undo(self) -> None:
+        self._document.remove_rows(list(range(self._row, self._row + len(self._values))))
 
 
 class _RemoveRows(QUndoCommand):
-    def __init__(self, model: DatasetTableModel, rows: list[int], text: str):
+    def __init__(self, document: Document, rows: list[int], text: str):
         super().__init__(text)
-        self._model, self._rows = model, rows
+        self._document, self._rows = document, rows
         self._removed = np.empty((0, 0))
 
     def redo(self) -> None:
-        self._removed = self._model._apply_remove(self._rows)
+        self._removed = self._document.remove_rows(self._rows)
 
     def undo(self) -> None:
-        self._model._apply_restore(self._rows, self._removed)
+        self._document.restore_rows(self._rows, self._removed)
 
 
-class _ReplaceData(QUndoCommand):
-    def __init__(self, model: DatasetTableModel, names, values: np.ndarray, text: str):
+class _ReplaceTable(QUndoCommand):
+    def __init__(self, document: Document, names: list[str], values: np.ndarray, text: str):
         super().__init__(text)
-        self._model = model
-        self._new = (list(names), values)
-        self._old = (model.names, model.values.copy())
+        self._document = document
+        self._new = (names, values)
+        self._old = (document.names, document.values.copy())
 
     def redo(self) -> None:
-        self._model._apply_dataset(*self._new)
+        self._document.replace_table(*self._new)
 
     def undo(self) -> None:
-        self._model._apply_dataset(*self._old)
+        self._document.replace_table(*self._old)

@@ -1,21 +1,25 @@
-"""The worker that trains off the GUI thread.
+"""The worker that trains off the GUI thread, and the messages it sends.
 
-A :class:`TrainingWorker` lives on its own ``QThread``.  It pulls chunks from a
-:class:`model.Training` run and sends the checkpoints to the GUI in batches, at most about
-30 times a second, as NumPy arrays.  Stopping is a flag checked between chunks (each chunk
-is a few milliseconds of work).  At a slower pace the worker waits between chunks on that
-same flag, so Stop is immediate at any pace.
+A :class:`TrainingWorker` lives on its own ``QThread``.  For each :class:`RunRequest` it
+builds its own :class:`model.Training` from the request's data and state, pulls chunks from
+it, and hands the GUI a :class:`Progress` at most about 30 times a second: the checkpoints
+since the last one and an immutable :class:`model.RunState` taken at that chunk boundary.
+The run's ending is one :class:`RunEnded`.  The GUI never sees the ``Training`` itself, so
+it can never read a run while the worker is changing it.  Stopping is a flag checked
+between chunks (each a few milliseconds of work); at a slow pace the worker waits between
+chunks on that same flag, so Stop is immediate at any pace.
 """
 from __future__ import annotations
 
+import enum
 import threading
 import time
 import weakref
+from dataclasses import dataclass
 
-import numpy as np
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
-from model import Checkpoints, Training, kernel
+from model import Checkpoints, Dataset, RunState, Training
 
 #: Seconds between two batches sent to the GUI (about 30 a second).
 BATCH_INTERVAL = 1 / 30
@@ -36,14 +40,48 @@ def running_threads() -> list[QThread]:
     return alive
 
 
+@dataclass(frozen=True)
+class RunRequest:
+    """What the worker needs to run: its own inputs, nothing shared with the GUI."""
+
+    run_id: int
+    dataset: Dataset
+    start: RunState
+    iterations: int
+    pace: float  # iterations per second; 0 is as fast as possible
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Checkpoints recorded since the last message, and the run's state after them."""
+
+    run_id: int
+    checkpoints: Checkpoints
+    state: RunState
+
+
+class RunEnd(enum.Enum):
+    FINISHED = "finished"
+    STOPPED = "stopped"
+    FAILED = "failed"  # the numbers stopped being finite; the message says where
+    CRASHED = "crashed"  # a bug: the message says what
+
+
+@dataclass(frozen=True)
+class RunEnded:
+    run_id: int
+    how: RunEnd
+    message: str
+    state: RunState
+
+
 class TrainingWorker(QObject):
     """Runs training chunks on its thread; talks to the GUI only through signals."""
 
-    #: run id, iterations, train errors, test errors (empty when none), iterations done,
-    #: and the weights and bias at that point
-    checkpoints = Signal(int, object, object, object, int, object, float)
-    #: run id, why the run ended ("finished", "stopped" or the model's own reason)
-    finished = Signal(int, str)
+    #: a :class:`Progress`
+    progress = Signal(object)
+    #: a :class:`RunEnded`, after the last :class:`Progress` of that run
+    ended = Signal(object)
     #: the compiled kernel is loaded
     ready = Signal()
 
@@ -62,45 +100,52 @@ class TrainingWorker(QObject):
 
     @Slot()
     def warm_up(self) -> None:
+        from model import kernel
+
         kernel.warm_up()
         self.ready.emit()
 
-    @Slot(int, object, int, float)
-    def run(self, run_id: int, training: Training, iterations: int, pace: float) -> None:
-        """Advance ``training`` by ``iterations`` steps at ``pace`` steps a second (0: max)."""
+    @Slot(object)
+    def run(self, request: RunRequest) -> None:
+        """Advance a run of its own by ``request.iterations`` steps at ``request.pace``."""
+        try:
+            training = Training.resume(request.dataset, request.start)
+        except Exception as exc:  # a damaged state must not kill the thread silently
+            self.ended.emit(RunEnded(request.run_id, RunEnd.CRASHED, f"training failed: {exc}",
+                                     request.start))
+            return
         chunk = training.chunk_size()
+        pace = request.pace
         if pace > 0:
             chunk = max(1, min(chunk, int(pace * BATCH_INTERVAL)))
         pending: list[Checkpoints] = []
         started = last_sent = time.perf_counter()
         first_iteration = training.iteration
-        reason = "finished"
+        how, message = RunEnd.FINISHED, ""
         try:
-            for part in training.run(iterations, chunk):
+            for part in training.run(request.iterations, chunk):
                 if len(part):
                     pending.append(part)
                 now = time.perf_counter()
                 if now - last_sent >= BATCH_INTERVAL:
-                    self._send(run_id, pending, training)
+                    self._send(request.run_id, pending, training)
                     pending, last_sent = [], now
                 if pace > 0:
                     due = started + (training.iteration - first_iteration) / pace
                     wait = due - time.perf_counter()
                     if wait > 0 and self._stop.wait(wait):
-                        reason = "stopped"
+                        how = RunEnd.STOPPED
                         break
                 if self._stop.is_set():
-                    reason = "stopped"
+                    how = RunEnd.STOPPED
                     break
         except Exception as exc:  # a bug must not kill the thread silently
-            reason = f"training failed: {exc}"
-        self._send(run_id, pending, training)
+            how, message = RunEnd.CRASHED, f"training failed: {exc}"
+        self._send(request.run_id, pending, training)
         if training.failed:
-            reason = training.stop_reason or reason
-        self.finished.emit(run_id, reason)
+            how, message = RunEnd.FAILED, training.stop_reason or ""
+        self.ended.emit(RunEnded(request.run_id, how, message, training.snapshot()))
 
     def _send(self, run_id: int, parts: list[Checkpoints], training: Training) -> None:
         batch = Checkpoints.concatenate(parts, training.has_test)
-        test = batch.test_error if batch.test_error is not None else np.empty(0)
-        self.checkpoints.emit(run_id, batch.iteration, batch.train_error, test, training.iteration,
-                              training.weights, training.bias)
+        self.progress.emit(Progress(run_id, batch, training.snapshot()))

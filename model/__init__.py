@@ -17,11 +17,12 @@ from .csvio import (
 from .dataset import Dataset, note_table
 from .errors import DataError
 from .neuron import Neuron, predict, sigmoid
-from .training import Checkpoints, Training, TrainConfig, accuracy, split_rows
+from .training import Checkpoints, RunState, Training, TrainConfig, accuracy, split_rows
 
 __all__ = [
     "Checkpoints",
     "Plane",
+    "RunState",
     "accuracy",
     "output_image",
     "predict",

@@ -97,6 +97,40 @@ class Checkpoints:
         )
 
 
+@dataclass(frozen=True)
+class RunState:
+    """Where a run is, frozen at a chunk boundary: enough to show it, save it, or continue
+    it exactly (with the data set it was started on).
+
+    The worker thread hands these to the window; the window never reads a
+    :class:`Training` that a thread is advancing.  The arrays are read-only copies.
+    """
+
+    config: TrainConfig
+    iteration: int
+    weights: np.ndarray
+    bias: float
+    initial_weights: np.ndarray
+    initial_bias: float
+    first_prediction: float
+    random_state: tuple
+    stop_reason: str | None = None
+
+    @property
+    def failed(self) -> bool:
+        return self.stop_reason is not None
+
+    def predict(self, features: np.ndarray) -> np.ndarray:
+        """The output of the neuron in this state for each row of ``features``."""
+        return predict(features, self.weights, self.bias)
+
+
+def _frozen(array: np.ndarray) -> np.ndarray:
+    copy = np.array(array, dtype=array.dtype, copy=True)
+    copy.setflags(write=False)
+    return copy
+
+
 def split_rows(n_rows: int, test_fraction: float, seed: int) -> tuple[np.ndarray, np.ndarray]:
     """Indices of the training rows and of the held-out rows, each in table order.
 
@@ -269,6 +303,34 @@ class Training:
                 out_train[:written],
                 out_test[:written] if self.has_test else None,
             )
+
+    # -- handing the run over ----------------------------------------------------------
+    def snapshot(self) -> RunState:
+        """This run's state now, as an immutable copy (call it between chunks)."""
+        kind, key, position, has_gauss, gauss = self._random.get_state()
+        return RunState(
+            config=self.config, iteration=self.iteration, weights=_frozen(self._w),
+            bias=float(self._b[0]), initial_weights=_frozen(self.initial_weights),
+            initial_bias=self.initial_bias, first_prediction=self.initial_first_prediction,
+            random_state=(kind, _frozen(key), int(position), int(has_gauss), float(gauss)),
+            stop_reason=self.stop_reason,
+        )
+
+    @classmethod
+    def resume(cls, dataset: Dataset, state: RunState) -> Training:
+        """A run that continues exactly from ``state``, on the data set it started with."""
+        training = cls(dataset, state.config)
+        if training._w.shape != state.weights.shape:
+            raise DataError("the run's weights do not fit the data's columns")
+        training._random.set_state(state.random_state)
+        training._w[:] = state.weights
+        training._b[0] = state.bias
+        training.initial_weights = state.initial_weights.copy()
+        training.initial_bias = state.initial_bias
+        training.initial_first_prediction = state.first_prediction
+        training.iteration = state.iteration
+        training.stop_reason = state.stop_reason
+        return training
 
     # -- saving and restoring ----------------------------------------------------------
     def state(self) -> dict:

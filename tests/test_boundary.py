@@ -7,6 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
 
 from tests.gui_helpers import TIMEOUT, train
 from model import Dataset, Plane, Training, TrainConfig, note_table, output_image, predict, read_csv
@@ -23,6 +24,9 @@ def click(w, x, y, modifier=Qt.KeyboardModifier.NoModifier):
     view = plot.getPlotItem().getViewBox()
     pos = plot.mapFromScene(view.mapViewToScene(QPointF(x, y)))
     QTest.mouseClick(plot.viewport(), Qt.MouseButton.LeftButton, modifier, pos)
+    # Between two clicks of a person the event loop turns, and the window redraws what an
+    # edit changed (once per turn, however many edits came).
+    QApplication.processEvents()
 
 
 # -- the model's picture ---------------------------------------------------------------
@@ -49,7 +53,7 @@ def test_output_image_is_predict_at_every_grid_point():
 
 def test_boundary_image_equals_the_trained_neurons_predictions(qtbot, window):
     train(qtbot, window)
-    plot, training = window.boundary_plot, window._training
+    plot, training = window.boundary_plot, window.document.run.state
     _, _, rows = plot.plane.grid_features(plot.output.shape[0])
     assert np.array_equal(plot.output.T.ravel(), training.predict(rows))
     assert np.array_equal(plot.image.image, plot.output)
@@ -73,9 +77,9 @@ def test_clicks_add_and_delete_rows_and_undo_restores_them(qtbot, window):
     assert [5.5, 1.0, 1.0] not in model.values.tolist()
     assert window.boundary_plot.points.data.shape[0] == 9  # the plot shows the same rows
     for _ in range(3):
-        window.undo_action.trigger()
+        window.data_panel.undo_action.trigger()
     assert model.values.tolist() == original.tolist()
-    window.redo_action.trigger()
+    window.data_panel.redo_action.trigger()
     assert model.rowCount() == 9
     qtbot.keyClick(window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert model.values.tolist() == original.tolist()
@@ -103,7 +107,7 @@ def test_every_kind_of_edit_is_undoable(qtbot, window):
 def test_clicks_on_a_one_feature_data_set_use_the_target_axis(qtbot, window):
     model = window.table_model
     model.set_dataset(Dataset.from_arrays([[0.0], [1.0], [2.0], [3.0]], [0, 0, 1, 1]))
-    assert not window.boundary_panel.y_combo.isEnabled()
+    qtbot.waitUntil(lambda: not window.boundary_panel.y_combo.isEnabled())
     click(window, 1.5, 0.5)
     assert model.rowCount() == 5 and model.values[4, 0] == pytest.approx(1.5, abs=0.05)
     train(qtbot, window)
@@ -116,7 +120,7 @@ def test_prediction_columns_follow_the_neuron_and_mark_wrong_rows(qtbot, window)
     model = window.table_model
     assert model.data(model.index(0, 3)) == "—"
     train(qtbot, window)
-    p = window._training.predict(note_table().features)
+    p = window.document.run.state.predict(note_table().features)
     for row in range(8):
         y = note_table().target[row]
         wrong = (p[row] >= 0.5) != (y == 1.0)
@@ -146,7 +150,7 @@ def test_sorting_by_prediction_keeps_the_data_in_order(qtbot, window):
     assert window.table_model.values.tolist() == np.column_stack(
         [note_table().features, note_table().target]).tolist()
     # Deleting a sorted row deletes that row of the data, not the one in its place.
-    lowest = int(np.argmin(window._training.predict(note_table().features)))
+    lowest = int(np.argmin(window.document.run.state.predict(note_table().features)))
     window.table.selectRow(0)
     window.delete_rows_button.click()
     assert window.table_model.rowCount() == 7
@@ -159,15 +163,15 @@ def test_sorting_by_prediction_keeps_the_data_in_order(qtbot, window):
 def test_held_out_rows_are_marked_and_drawn_hollow(qtbot, window):
     window.test_fraction_spin.setValue(0.25)
     model = window.table_model
+    qtbot.waitUntil(lambda: model.held_out().sum() == 2)  # redrawn once the event loop turns
     mask = model.held_out()
-    assert mask.sum() == 2
     for row in range(8):
         label = model.headerData(row, Qt.Orientation.Vertical)
         assert label.endswith("◦") == bool(mask[row])
     brushes = [b.color().alpha() for b in window.boundary_plot.points.data["brush"]]
     assert [alpha == 0 for alpha in brushes] == mask.tolist()
     train(qtbot, window)
-    assert window._training.test_rows.tolist() == np.flatnonzero(mask).tolist()
+    assert window.document.run.test_rows.tolist() == np.flatnonzero(mask).tolist()
     assert window.error_plot.points("test")[0].size == 100
     assert "held-out rows" in window.model_label.text()
 
@@ -186,7 +190,7 @@ def test_predict_panel_answers_with_the_current_neuron(qtbot, window):
     train(qtbot, window)
     panel._spins[0].setValue(3.0)
     panel._spins[1].setValue(4.0)
-    p = float(window._training.predict(np.array([[3.0, 4.0]]))[0])
+    p = float(window.document.run.state.predict(np.array([[3.0, 4.0]]))[0])
     assert panel.answer.text() == f"ŷ = {p:.4f} → class {1 if p >= 0.5 else 0}"
 
 
@@ -219,7 +223,7 @@ def test_xor_fails_until_a_few_clicks_make_it_separable(qtbot, window):
     window.load_example(xor)
     window.iterations_spin.setValue(50_000)
     train(qtbot, window)
-    assert window._training.accuracy()[0] < 0.8
+    assert window.document.run.accuracy()[0] < 0.8
     # Ctrl+click away the cluster of class 1 around (-1, 1): what is left is separable.
     model = window.table_model
     corner = [r for r, (x, y, t) in enumerate(model.values) if x < 0 < y and t == 1.0]
@@ -229,7 +233,7 @@ def test_xor_fails_until_a_few_clicks_make_it_separable(qtbot, window):
     assert model.rowCount() == 60 - len(corner)
     assert not any(x < 0 < y and t == 1.0 for x, y, t in model.values)
     train(qtbot, window)
-    assert window._training.accuracy()[0] == 1.0
+    assert window.document.run.accuracy()[0] == 1.0
 
 
 def test_table_model_with_predictions_and_held_out_rows_passes_qt_checks(qtbot, window, qtmodeltester):

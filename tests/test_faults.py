@@ -50,7 +50,7 @@ def test_a_failed_save_says_so_and_loses_nothing(trained, tmp_path, monkeypatch,
     else:
         monkeypatch.setattr(csvio.os, name, replacement)
     table = window.table_model.values.copy()
-    weights = window._training.weights
+    weights = window.document.run.state.weights
     assert SAVES[save](window) is False
     reliability.count("faults injected")
     message = window.statusBar().currentMessage()
@@ -58,7 +58,7 @@ def test_a_failed_save_says_so_and_loses_nothing(trained, tmp_path, monkeypatch,
     assert target.read_text() == "the old contents"  # the old file is whole
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out.file"]  # no temporary left
     assert window.table_model.values.tolist() == table.tolist()
-    assert window._training.weights.tolist() == weights.tolist()
+    assert window.document.run.state.weights.tolist() == weights.tolist()
     assert window.isWindowModified()  # still unsaved: nothing pretends otherwise
     reliability.count("faults survived with no data lost")
 

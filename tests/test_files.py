@@ -92,7 +92,7 @@ def test_open_data_with_a_chosen_target(qtbot, window, tmp_path, monkeypatch):
     assert asked == [["hours", "passed", "age"]]
     assert window.table_model.names == ["hours", "age", "passed"]
     assert "study.csv" in window.windowTitle()
-    window.undo_action.trigger()  # opening is an edit like any other
+    window.data_panel.undo_action.trigger()  # opening is an edit like any other
     assert window.table_model.names == ["x1", "x2", "y"]
 
 
@@ -286,7 +286,7 @@ def test_error_history_and_plots_export(qtbot, window, tmp_path, monkeypatch):
 
 def test_copy_selected_cells_as_tab_separated_text(qtbot, window):
     window.table.selectRow(1)
-    window.copy_action.trigger()
+    window.data_panel.copy_action.trigger()
     assert QApplication.clipboard().text().split("\t")[:3] == ["2", "1", "1"]
 
 
@@ -294,10 +294,10 @@ def test_paste_a_block_from_a_spreadsheet_adds_rows_and_undoes_in_one_step(qtbot
     model = window.table_model
     window.table.setCurrentIndex(window.table.model().index(7, 0))
     QApplication.clipboard().setText("9\t8\t1\r\n7\t6\t0\r\n5\t4\t1\r\n")
-    window.paste_action.trigger()
+    window.data_panel.paste_action.trigger()
     assert model.rowCount() == 10
     assert model.values[7:].tolist() == [[9, 8, 1], [7, 6, 0], [5, 4, 1]]
-    window.undo_action.trigger()
+    window.data_panel.undo_action.trigger()
     assert model.values.tolist() == np.column_stack([note_table().features,
                                                      note_table().target]).tolist()
 
@@ -311,7 +311,7 @@ def test_a_bad_paste_changes_nothing(qtbot, window, text, words):
     before = window.table_model.values.copy()
     window.table.setCurrentIndex(window.table.model().index(0, 0))
     QApplication.clipboard().setText(text)
-    window.paste_action.trigger()
+    window.data_panel.paste_action.trigger()
     assert window.table_model.values.tolist() == before.tolist()
     assert words in window.statusBar().currentMessage()
 

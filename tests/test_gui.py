@@ -88,7 +88,7 @@ def test_stop_mid_run_takes_effect_quickly(qtbot, window):
         window.stop_button.click()
     assert time.perf_counter() - clicked < 0.5
     assert "Stopped" in window.statusBar().currentMessage()
-    done = window._training.iteration
+    done = window.document.run.state.iteration
     assert 0 < done < 100_000_000
     # Everything the run did is plotted, and equals the same run done headless.
     x, y = window.error_plot.points()
@@ -104,7 +104,7 @@ def test_escape_stops_a_run(qtbot, window):
     window.train_button.click()
     with qtbot.waitSignal(window.training_finished, timeout=TIMEOUT):
         qtbot.keyClick(window.table, Qt.Key.Key_Escape)
-    assert window._training.iteration < 10_000
+    assert window.document.run.state.iteration < 10_000
 
 
 def test_continue_equals_one_longer_run(qtbot, window):
@@ -117,7 +117,7 @@ def test_continue_equals_one_longer_run(qtbot, window):
     training, expected = expected_run(TrainConfig(iterations=5000))
     assert x.tolist() == expected.iteration.astype(float).tolist()
     assert y.tolist() == expected.train_error.tolist()
-    assert window._training.weights.tolist() == training.weights.tolist()
+    assert window.document.run.state.weights.tolist() == training.weights.tolist()
 
 
 def test_editing_a_cell_during_a_run_does_not_change_that_run(qtbot, window):
@@ -164,7 +164,7 @@ def test_two_quick_train_clicks_start_one_run(qtbot, window):
     with qtbot.waitSignal(window.training_finished, timeout=TIMEOUT):
         window.train_button.click()
         window.train_button.click()
-    assert window._run_id == 1 and finished == [1]
+    assert window.runs.run_id == 1 and finished == [1]
     x, _ = window.error_plot.points()
     assert len(x) == 100
 

@@ -22,7 +22,7 @@ CYCLES = 1000 if reliability.LONG else 150
 
 def test_hundreds_of_cycles_end_cleanly_and_do_not_grow(qtbot, window):
     finished = []
-    window.training_finished.connect(lambda: finished.append(window._run_id))
+    window.training_finished.connect(lambda: finished.append(window.runs.run_id))
     model = window.table_model
     rs = np.random.RandomState(0)
     window.speed_combo.setCurrentIndex(MAX_SPEED)
@@ -50,7 +50,7 @@ def test_hundreds_of_cycles_end_cleanly_and_do_not_grow(qtbot, window):
             assert model.setData(model.index(row, 0), repr(float(rs.randn())))
             if cycle % 7 == 0:
                 model.insert_row()
-                window.undo_action.trigger()
+                window.data_panel.undo_action.trigger()
             reliability.count("window cycles run")
             if cycle in (CYCLES // 3, CYCLES - 1):
                 gc.collect()

@@ -1,0 +1,142 @@
+"""Runs: the training thread, its worker, which run is current, and how far it got.
+
+The :class:`RunController` owns the thread and the worker and decides what a run is
+(Train: a fresh seeded run on a copy of the table; Continue: more of the current run).  It
+writes what the worker hands back into the document (``Document.record_progress``), so
+every view, the session and the exports read the run from one place.  Messages from an
+earlier run (after Stop, Train again, Reset or close) carry an old run id and are dropped.
+"""
+from __future__ import annotations
+
+import time
+
+from PySide6.QtCore import QObject, QThread, Signal, Slot
+
+from model import DataError, Training
+from model.document import Document, Run
+from model.history import History
+
+from .worker import THREADS, Progress, RunEnd, RunEnded, RunRequest, TrainingWorker
+
+
+class RunController(QObject):
+    """Starts, stops and follows runs; the document holds what they produce."""
+
+    #: a run started (True) or ended (False)
+    running_changed = Signal(bool)
+    #: a :class:`RunEnded` for the current run, after its last checkpoints are recorded
+    ended = Signal(object)
+    #: a line about the run in progress: iteration, error, speed, time
+    status = Signal(str)
+    #: the share of the current run done, 0 to 1
+    fraction = Signal(float)
+    #: internal: hand a request to the worker's thread (queued)
+    _request = Signal(object)
+    _warm_up = Signal()
+
+    def __init__(self, document: Document, parent=None) -> None:
+        super().__init__(parent)
+        self.document = document
+        self.run_id = 0
+        self._running = False
+        self._total = 0
+        self._first = 0
+        self._started = 0.0
+        self._thread = QThread(self)
+        self._thread.setObjectName("trainingThread")
+        THREADS.add(self._thread)
+        self._worker = TrainingWorker()
+        self._worker.moveToThread(self._thread)
+        self._thread.finished.connect(self._worker.deleteLater)
+        self._request.connect(self._worker.run)
+        self._warm_up.connect(self._worker.warm_up)
+        self._worker.progress.connect(self._on_progress)
+        self._worker.ended.connect(self._on_ended)
+        self._thread.start()
+        self._warm_up.emit()  # compile or load the kernel now, off the GUI thread
+
+    @property
+    def running(self) -> bool:
+        return self._running
+
+    def train(self, pace: float) -> str | None:
+        """A fresh, seeded run on a copy of the table as it is now; a message if it cannot."""
+        if self._running:
+            return None
+        config = self.document.config
+        try:
+            dataset = self.document.dataset()
+            training = Training(dataset, config)
+        except DataError as exc:
+            return f"Cannot train: {exc}"
+        run = Run(dataset, training.snapshot(), History(training.has_test))
+        self.document.set_run(run)
+        self._launch(run, config.iterations, pace)
+        return None
+
+    def continue_run(self, iterations: int, pace: float) -> str | None:
+        """More iterations of the current run, on the same random stream."""
+        run = self.document.run
+        if self._running or run is None:
+            return None
+        if run.state.failed:
+            return "This run cannot go on: " + (run.state.stop_reason or "")
+        self._launch(run, iterations, pace)
+        return None
+
+    def _launch(self, run: Run, iterations: int, pace: float) -> None:
+        self.run_id += 1
+        self._running = True
+        self._total = iterations
+        self._first = run.state.iteration
+        self._started = time.perf_counter()
+        self.running_changed.emit(True)
+        self._worker.clear_stop()
+        self._request.emit(RunRequest(self.run_id, run.dataset, run.state, iterations, pace))
+
+    def stop(self) -> None:
+        if self._running:
+            self._worker.request_stop()
+
+    def forget(self) -> None:
+        """Drop the current run (Reset); whatever it still sends is ignored."""
+        if not self._running:
+            self.run_id += 1
+            self.document.set_run(None)
+
+    def planned_end(self) -> int:
+        """The iteration the current run is to end at."""
+        return self._first + self._total
+
+    @Slot(object)
+    def _on_progress(self, progress: Progress) -> None:
+        if progress.run_id != self.run_id:
+            return  # a stale batch from an earlier run
+        self.document.record_progress(progress.checkpoints, progress.state)
+        done = progress.state.iteration - self._first
+        self.fraction.emit(done / max(1, self._total))
+        elapsed = time.perf_counter() - self._started
+        rate = done / elapsed if elapsed > 0 else 0.0
+        history = self.document.run.history
+        error = f"error {history.train_error[-1]:.6g}" if len(history) else ""
+        self.status.emit(f"iteration {progress.state.iteration:,} / {self.planned_end():,}   "
+                         f"{error}   {rate:,.0f} it/s   {elapsed:.1f} s")
+
+    @Slot(object)
+    def _on_ended(self, end: RunEnded) -> None:
+        if end.run_id != self.run_id:
+            return
+        self._running = False
+        self.document.record_progress(None, end.state)
+        if end.how is RunEnd.FINISHED:
+            self.fraction.emit(1.0)
+        self.running_changed.emit(False)
+        self.ended.emit(end)
+
+    def shutdown(self) -> None:
+        """Stop any run and wait for the worker thread to end."""
+        self.run_id += 1  # whatever still arrives is stale
+        self._worker.request_stop()
+        self._thread.quit()
+        self._thread.wait()
+

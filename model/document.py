@@ -1,0 +1,300 @@
+"""The document: what a person is working on, owned in one place and observed by the views.
+
+A :class:`Document` holds the table (column names and a float64 array, features then the
+target), the training parameters, the current run (a :class:`Run`: the table it started
+on, its latest state and its history), and the file it belongs to.  It changes only
+through its methods, and each change is announced through an :class:`Event`: the window's
+views subscribe and redraw, they never keep copies of their own.  Nothing here knows
+about Qt; the edits' undo history is the GUI's (an undo command calls these methods).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Literal
+
+import numpy as np
+
+from .dataset import Dataset
+from .errors import DataError
+from .history import History
+from .session import Session
+from .training import Checkpoints, RunState, Training, TrainConfig, accuracy, split_rows
+
+
+class Event:
+    """A list of callbacks, called in the order they were connected."""
+
+    def __init__(self) -> None:
+        self._callbacks: list[Callable] = []
+
+    def connect(self, callback: Callable) -> None:
+        self._callbacks.append(callback)
+
+    def emit(self, *args) -> None:
+        for callback in list(self._callbacks):
+            callback(*args)
+
+
+@dataclass(frozen=True)
+class Change:
+    """What an edit of the table did, so that a view can update just that part.
+
+    ``kind`` is ``"cells"`` (values in ``rows`` x ``columns`` changed), ``"insert"`` or
+    ``"remove"`` (the contiguous rows ``first``..``last``), or ``"reset"`` (anything,
+    the columns too).
+    """
+
+    kind: Literal["cells", "insert", "remove", "reset"]
+    first: int = 0
+    last: int = -1
+    columns: tuple[int, ...] = ()
+
+
+@dataclass
+class Run:
+    """The current run as the window knows it: the table it trains on (copied when it
+    started), its latest state (handed over by the worker at a chunk boundary), and every
+    checkpoint recorded so far.  It is only ever replaced or extended on the GUI thread."""
+
+    dataset: Dataset
+    state: RunState
+    history: History
+    train_rows: np.ndarray = field(init=False)
+    test_rows: np.ndarray = field(init=False)
+
+    def __post_init__(self) -> None:
+        c = self.state.config
+        self.train_rows, self.test_rows = split_rows(self.dataset.n_rows, c.test_fraction, c.seed)
+
+    @property
+    def has_test(self) -> bool:
+        return self.test_rows.size > 0
+
+    def accuracy(self) -> tuple[float | None, float | None]:
+        """Share of training and of held-out rows on the right side of 0.5 (None where it
+        does not apply)."""
+        x, y = self.dataset.features, self.dataset.target
+        p = self.state.predict(x)
+        return (accuracy(p[self.train_rows], y[self.train_rows]),
+                accuracy(p[self.test_rows], y[self.test_rows]))
+
+
+class Document:
+    """The table, the parameters, the run and the file.
+
+    Events (each called with no argument unless said):
+
+    - ``table_about_to_change(change)`` and ``table_changed(change)``: around every edit
+      of the table (a bulk edit is one ``"cells"`` change, or one ``"reset"``);
+    - ``config_changed``: the parameters were set;
+    - ``run_changed``: a run started, was replaced or forgotten (not on every batch);
+    - ``run_progressed(checkpoints or None)``: the current run has a newer state, and
+      these new checkpoints;
+    - ``file_changed``: the document's file or name changed.
+    """
+
+    def __init__(self, dataset: Dataset, name: str = "The note's table") -> None:
+        self.table_about_to_change = Event()
+        self.table_changed = Event()
+        self.config_changed = Event()
+        self.run_changed = Event()
+        self.run_progressed = Event()
+        self.file_changed = Event()
+        self._names = list(dataset.column_names)
+        self._values = _table(dataset)
+        self._config = TrainConfig()
+        self._run: Run | None = None
+        self._path: Path | None = None
+        self._name = name
+
+    # -- the table -----------------------------------------------------------------
+    @property
+    def values(self) -> np.ndarray:
+        """The table's numbers, features then target (a read-only view)."""
+        view = self._values.view()
+        view.flags.writeable = False
+        return view
+
+    @property
+    def names(self) -> list[str]:
+        return list(self._names)
+
+    @property
+    def n_rows(self) -> int:
+        return int(self._values.shape[0])
+
+    @property
+    def n_features(self) -> int:
+        return len(self._names) - 1
+
+    def dataset(self) -> Dataset:
+        """The table as a checked :class:`Dataset` (a copy)."""
+        return Dataset.from_arrays(self._values[:, :-1], self._values[:, -1],
+                                   self._names[:-1], self._names[-1])
+
+    def held_out(self) -> np.ndarray:
+        """Which rows the parameters as set now would hold out of training."""
+        mask = np.zeros(self.n_rows, dtype=bool)
+        mask[split_rows(self.n_rows, self._config.test_fraction, self._config.seed)[1]] = True
+        return mask
+
+    def set_block(self, top: int, left: int, block: np.ndarray) -> np.ndarray:
+        """Write ``block`` with its top-left cell at (top, left), adding rows at the end as
+        needed: one change.  Returns what was there before (rows beyond the old end are
+        returned as NaN), for undoing with :meth:`restore_block`."""
+        block = np.asarray(block, dtype=np.float64)
+        rows, width = block.shape
+        if left < 0 or left + width > len(self._names) or top < 0 or top > self.n_rows:
+            raise DataError("the block does not fit the table")
+        grow = max(0, top + rows - self.n_rows)
+        old = np.full((rows, width), np.nan)
+        kept = rows - grow
+        old[:kept] = self._values[top:top + kept, left:left + width]
+        if grow:
+            self._insert(self.n_rows, np.zeros((grow, len(self._names))))
+        change = Change("cells", top, top + rows - 1, tuple(range(left, left + width)))
+        self.table_about_to_change.emit(change)
+        self._values[top:top + rows, left:left + width] = block
+        self.table_changed.emit(change)
+        return old
+
+    def restore_block(self, top: int, left: int, old: np.ndarray) -> None:
+        """Undo :meth:`set_block`: put the old values back and drop the rows it added."""
+        added = int(np.isnan(old[:, 0]).sum())
+        kept = old.shape[0] - added
+        if added:
+            self._remove_range(top + kept, top + old.shape[0] - 1)
+        if kept:
+            change = Change("cells", top, top + kept - 1, tuple(range(left, left + old.shape[1])))
+            self.table_about_to_change.emit(change)
+            self._values[top:top + kept, left:left + old.shape[1]] = old[:kept]
+            self.table_changed.emit(change)
+
+    def insert_rows(self, at: int, rows: np.ndarray) -> None:
+        """Insert ``rows`` (each features then target) before row ``at``."""
+        self._insert(at, np.atleast_2d(np.asarray(rows, dtype=np.float64)))
+
+    def remove_rows(self, rows: list[int]) -> np.ndarray:
+        """Remove the given rows; returns them (in ascending row order) for undoing."""
+        rows = sorted(set(rows))
+        removed = self._values[rows].copy()
+        for first, last in reversed(_runs(rows)):
+            self._remove_range(first, last)
+        return removed
+
+    def restore_rows(self, rows: list[int], values: np.ndarray) -> None:
+        """Undo :meth:`remove_rows`: put ``values`` back at the sorted ``rows``."""
+        rows = sorted(rows)
+        start = 0
+        for first, last in _runs(rows):
+            count = last - first + 1
+            self._insert(first, values[start:start + count])
+            start += count
+
+    def replace_table(self, names: list[str], values: np.ndarray) -> None:
+        """Replace the whole table (columns too): one ``"reset"`` change."""
+        change = Change("reset")
+        self.table_about_to_change.emit(change)
+        self._names = list(names)
+        self._values = np.array(values, dtype=np.float64, copy=True)
+        self.table_changed.emit(change)
+
+    def _insert(self, at: int, rows: np.ndarray) -> None:
+        change = Change("insert", at, at + rows.shape[0] - 1)
+        self.table_about_to_change.emit(change)
+        self._values = np.concatenate([self._values[:at], rows, self._values[at:]])
+        self.table_changed.emit(change)
+
+    def _remove_range(self, first: int, last: int) -> None:
+        change = Change("remove", first, last)
+        self.table_about_to_change.emit(change)
+        self._values = np.delete(self._values, np.s_[first:last + 1], axis=0)
+        self.table_changed.emit(change)
+
+    # -- the parameters -------------------------------------------------------------
+    @property
+    def config(self) -> TrainConfig:
+        return self._config
+
+    def set_config(self, config: TrainConfig) -> None:
+        if config != self._config:
+            self._config = config
+            self.config_changed.emit()
+
+    # -- the run -----------------------------------------------------------------------
+    @property
+    def run(self) -> Run | None:
+        return self._run
+
+    def set_run(self, run: Run | None) -> None:
+        self._run = run
+        self.run_changed.emit()
+
+    def record_progress(self, checkpoints: Checkpoints | None, state: RunState) -> None:
+        """New checkpoints of the current run (if any) and its state after them."""
+        if self._run is None:
+            return
+        if checkpoints is not None:
+            self._run.history.extend(checkpoints)
+        self._run.state = state
+        self.run_progressed.emit(checkpoints)
+
+    def run_fits_table(self) -> bool:
+        """True when the current run's neuron has a weight for each of the table's features."""
+        return self._run is not None and self._run.state.weights.shape[0] == self.n_features
+
+    def training(self) -> Training | None:
+        """The current run as a :class:`Training` of its own, positioned where the run is
+        (for exporting or saving; the worker's own is never shared)."""
+        return None if self._run is None else Training.resume(self._run.dataset, self._run.state)
+
+    # -- sessions ----------------------------------------------------------------------------
+    def session(self) -> Session:
+        """The table, the parameters, the run and its history, consistent with each other
+        at any moment, during a run too (the run's state and history are updated together)."""
+        run = self._run
+        return Session(self.dataset(), self._config, self.training(),
+                       None if run is None else run.history.checkpoints())
+
+    def open_session(self, session: Session) -> None:
+        """Show a session: its table, parameters, run and history."""
+        self._run = None
+        self.replace_table(list(session.dataset.column_names), _table(session.dataset))
+        self.set_config(session.config)
+        run = None
+        if session.training is not None:
+            t = session.training
+            history = (History(t.has_test) if session.history is None
+                       else History.of(session.history))
+            run = Run(t.dataset, t.snapshot(), history)
+        self.set_run(run)
+
+    # -- the file --------------------------------------------------------------------------
+    @property
+    def path(self) -> Path | None:
+        return self._path
+
+    @property
+    def name(self) -> str:
+        return self._name
+
+    def set_file(self, path: Path | None, name: str | None = None) -> None:
+        self._path = path
+        self._name = name or (path.name if path is not None else self._name)
+        self.file_changed.emit()
+
+
+def _table(dataset: Dataset) -> np.ndarray:
+    return np.column_stack([dataset.features, dataset.target]).astype(np.float64)
+
+
+def _runs(rows: list[int]) -> list[tuple[int, int]]:
+    """Sorted rows as contiguous (first, last) ranges."""
+    runs: list[tuple[int, int]] = []
+    for r in rows:
+        if runs and runs[-1][1] == r - 1:
+            runs[-1] = (runs[-1][0], r)
+        else:
+            runs.append((r, r))
+    return runs
