@@ -8,13 +8,12 @@ thread and which run is current.  Everything else here only shows what those hol
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import Qt, QTimer, Signal, Slot
+from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QCloseEvent, QIcon, QKeySequence, QShortcut, QUndoStack
 from PySide6.QtWidgets import QLabel, QMainWindow, QProgressBar, QSplitter, QVBoxLayout, QWidget
 
 from model import DataError, note_table, read_csv
-from model.dataset import column_means
-from model.document import Change, Document
+from model.document import Document
 from resources import ICON, Example
 
 from . import menus, settings
@@ -26,7 +25,7 @@ from .parameters import MAX_SPEED, ParametersBox  # noqa: F401 (MAX_SPEED: publi
 from .predict_panel import PredictPanel
 from .run_controller import RunController
 from .table_model import DatasetTableModel
-from .worker import RunEnd, RunEnded
+from .views import RunViews, TableViews
 
 _STATUS_WIDTH = "iteration 100,000,000 / 100,000,000   error 0.000000   99,999,999 it/s   999.9 s"
 
@@ -46,9 +45,12 @@ class MainWindow(QMainWindow):
         self.undo_stack = QUndoStack(self)
         self.table_model = DatasetTableModel(self.document, self.undo_stack, self)
         self.runs = RunController(self.document, self)
-        self._columns_changed = True
-        self._neuron_dirty = False
         self._build_widgets()
+        self.run_views = RunViews(self.document, self.runs, self.error_plot,
+                                  (self.boundary_plot, self.table_model, self.predict_panel),
+                                  self.parameters, self)
+        self.table_views = TableViews(self.document, self.table_model, self.boundary_panel,
+                                      self.predict_panel, self.parameters, self.run_views, self)
         self.file_actions = FileActions(self, self.document, self.table_model, self.runs,
                                         {"Error plot": self.error_plot,
                                          "Boundary plot": self.boundary_plot})
@@ -60,8 +62,8 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(stored.value("window/geometry"))
         self.parameters.restore(stored)
         self.document.set_config(self.parameters.config())
-        self._refresh_data()
-        self._run_changed()
+        self.table_views.refresh()
+        self.run_views.run_changed()
         self.update_title()
         self.show_message("Ready. Press Train (Ctrl+Return) to train the neuron on the table.")
 
@@ -103,25 +105,17 @@ class MainWindow(QMainWindow):
         self.status_label.setMinimumWidth(self.status_label.fontMetrics().horizontalAdvance(_STATUS_WIDTH))
         self.statusBar().addPermanentWidget(self.status_label)
         self.statusBar().addPermanentWidget(self.progress)
-        # During a run the plots are redrawn at most ~30 times a second, however fast batches
-        # come; edits of the table are redrawn once per turn of the event loop.
-        self._redraw = QTimer(self, interval=33, timeout=self._redraw_run)
-        self._data_redraw = QTimer(self, interval=0, singleShot=True, timeout=self._refresh_data)
 
     def _connect(self) -> None:
         doc = self.document
-        doc.table_changed.connect(self._table_changed)
-        doc.config_changed.connect(self._config_changed)
-        doc.run_changed.connect(self._run_changed)
-        doc.run_progressed.connect(self._run_progressed)
         doc.file_changed.connect(self.update_title)
         self.parameters.changed.connect(lambda: doc.set_config(self.parameters.config()))
+        self.run_views.message.connect(self.show_message)
+        self.run_views.finished.connect(self.training_finished)
         self.train_button.clicked.connect(self.train)
         self.stop_button.clicked.connect(self.stop)
         self.continue_button.clicked.connect(self.continue_training)
         self.reset_button.clicked.connect(self.reset)
-        self.runs.running_changed.connect(self._running_changed)
-        self.runs.ended.connect(self._run_ended)
         self.runs.status.connect(self.status_label.setText)
         self.runs.fraction.connect(lambda f: self.progress.setValue(int(1000 * f)))
         self.table_model.edit_refused.connect(lambda text: self.show_message(text, True))
@@ -172,110 +166,7 @@ class MainWindow(QMainWindow):
         """Save the session as File > Save session does (during a run too)."""
         return self.file_actions.write_session(path)
 
-    # -- the run -------------------------------------------------------------------------------
-    @Slot(bool)
-    def _running_changed(self, running: bool) -> None:
-        self._update_buttons()
-        if running:
-            self.error_plot.expect_until(self.runs.planned_end())
-            self._redraw.start()
-            self.show_message("Training…")
-
-    @Slot(object)
-    def _run_progressed(self, checkpoints) -> None:
-        if checkpoints is not None and len(checkpoints):
-            self.error_plot.append(checkpoints.iteration, checkpoints.train_error,
-                                   checkpoints.test_error if checkpoints.test_error is not None
-                                   else np.empty(0))
-        self._neuron_dirty = True
-
-    @Slot()
-    def _redraw_run(self) -> None:
-        self.error_plot.refresh()
-        if self._neuron_dirty:
-            self._show_neuron()
-        self._redraw.setInterval(self.error_plot.redraw_interval_ms())
-
-    @Slot(object)
-    def _run_ended(self, end: RunEnded) -> None:
-        self._redraw.stop()
-        self.error_plot.refresh()
-        self._show_neuron()
-        self._describe_model()
-        done = end.state.iteration
-        if end.how is RunEnd.FINISHED:
-            self.show_message(f"Finished {done:,} iterations.")
-        elif end.how is RunEnd.STOPPED:
-            self.show_message(f"Stopped at iteration {done:,}.")
-        else:
-            self.show_message(end.message[:1].upper() + end.message[1:], error=True)
-        self.training_finished.emit()
-
-    def _run_changed(self) -> None:
-        run = self.document.run
-        self.error_plot.clear_curves()
-        if run is not None and len(run.history):
-            h = run.history
-            self.error_plot.expect_until(max(run.state.iteration, 1))
-            self.error_plot.append(h.iteration, h.train_error,
-                                   h.test_error if h.test_error is not None else np.empty(0))
-            self.error_plot.refresh()
-        self._show_neuron()
-        self._describe_model()
-        self._update_buttons()
-
-    def _show_neuron(self) -> None:
-        self._neuron_dirty = False
-        fits = self.document.run_fits_table()
-        state = self.document.run.state if fits else None
-        for view in (self.boundary_plot, self.table_model, self.predict_panel):
-            view.set_neuron(None if state is None else state.weights,
-                            0.0 if state is None else state.bias)
-
-    def _describe_model(self) -> None:
-        run = self.document.run
-        if run is None:
-            self.model_label.clear()
-            return
-        weights = ", ".join(f"{w:.4g}" for w in run.state.weights)
-        train_acc, test_acc = run.accuracy()
-        text = f"Weights [{weights}], bias {run.state.bias:.4g}"
-        if train_acc is not None:
-            text += f"\nAccuracy on training rows: {train_acc:.0%}"
-        if test_acc is not None:
-            text += f", on held-out rows: {test_acc:.0%}"
-        self.model_label.setText(text)
-
-    def _update_buttons(self) -> None:
-        idle, run = not self.runs.running, self.document.run
-        self.train_button.setEnabled(idle)
-        self.stop_button.setEnabled(not idle)
-        self.continue_button.setEnabled(idle and run is not None and not run.state.failed)
-        self.reset_button.setEnabled(idle and run is not None)
-
     # -- the data ------------------------------------------------------------------------------
-    def _table_changed(self, change: Change) -> None:
-        self._columns_changed |= change.kind == "reset"
-        self._data_redraw.start()
-
-    def _config_changed(self) -> None:
-        self.parameters.set_config(self.document.config)
-        self._data_redraw.start()
-
-    @Slot()
-    def _refresh_data(self) -> None:
-        """Redraw what shows the table, once however many edits came since the last time."""
-        doc = self.document
-        if self._columns_changed:
-            self._columns_changed = False
-            names = doc.names[:-1]
-            self.boundary_panel.set_columns(names)
-            self.predict_panel.set_features(names, column_means(doc.values[:, :-1]))
-            self._show_neuron()
-        mask = doc.held_out()
-        self.table_model.set_held_out(mask)
-        self.boundary_panel.set_data(doc.values, doc.names, mask)
-
     def load_example(self, example: Example) -> None:
         """Replace the table with an example data set (undoable)."""
         try:
