@@ -22,6 +22,7 @@ headless: $(STAMP)
 	$(PY) main.py --headless
 
 bench: $(STAMP)
+	$(PY) bench/bench_state.py
 	$(PY) bench/bench_kernel.py
 	$(PY) bench/bench_gui.py
 	$(PY) bench/bench_startup.py
