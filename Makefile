@@ -16,6 +16,7 @@ run: $(STAMP)
 	$(PY) main.py
 
 test: $(STAMP)
+	$(PY) -m ruff check --quiet .
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest
 
 headless: $(STAMP)

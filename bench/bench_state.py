@@ -109,7 +109,7 @@ def sessions_mid_run(window: MainWindow, count: int, folder: Path) -> None:
             return
         paths.append(folder / f"s{len(paths)}.neuronlab")
         assert window.save_session_to(paths[-1])
-        QTimer.singleShot(int(rs.randint(1, 20)), save)
+        QTimer.singleShot(int(rs.randint(1, 10)), save)
 
     window.train_button.click()
     QTimer.singleShot(5, save)

@@ -51,11 +51,13 @@ class ParametersBox(QGroupBox):
         self.iterations_spin.setGroupSeparatorShown(True)
         self.iterations_spin.setSingleStep(1000)
         self.iterations_spin.setValue(defaults.iterations)
-        self.iterations_spin.setToolTip("How many training steps to take; each step learns from one random row.")
+        self.iterations_spin.setToolTip(
+            "How many training steps to take; each step learns from one random row.")
         self.seed_spin = SeedSpinBox(objectName="seedSpin")
         self.seed_spin.setRange(0, MAX_SEED)
         self.seed_spin.setValue(defaults.seed)
-        self.seed_spin.setToolTip("Fixes the random starting weights and the order of rows: the same seed gives the same run.")
+        self.seed_spin.setToolTip("Fixes the random starting weights and the order of rows: "
+                                  "the same seed gives the same run.")
         self.every_spin = QSpinBox(objectName="everySpin")
         self.every_spin.setRange(1, MAX_ITERATIONS)
         self.every_spin.setGroupSeparatorShown(True)
@@ -66,7 +68,8 @@ class ParametersBox(QGroupBox):
         self.test_fraction_spin.setDecimals(2)
         self.test_fraction_spin.setSingleStep(0.05)
         self.test_fraction_spin.setValue(defaults.test_fraction)
-        self.test_fraction_spin.setToolTip("Share of rows held out of training, to see how the neuron does on data it never learned from.")
+        self.test_fraction_spin.setToolTip("Share of rows held out of training, to see how the "
+                                           "neuron does on data it never learned from.")
         self.speed_combo = QComboBox(objectName="speedCombo")
         for label, pace in SPEEDS:
             self.speed_combo.addItem(label, pace)
@@ -82,7 +85,8 @@ class ParametersBox(QGroupBox):
         form.addRow("S&peed:", self.speed_combo)
 
         self.train_button = QPushButton("Train", objectName="trainButton")
-        self.train_button.setToolTip("Start a fresh run from the seed, on the table as it is now (Ctrl+Return)")
+        self.train_button.setToolTip(
+            "Start a fresh run from the seed, on the table as it is now (Ctrl+Return)")
         self.train_button.setDefault(True)
         self.stop_button = QPushButton("Stop", objectName="stopButton")
         self.stop_button.setToolTip("Stop the run (Esc)")

@@ -242,5 +242,5 @@ def write_csv(path: str | Path, dataset: Dataset) -> None:
     write_text_atomically(path, to_csv_text(dataset))
 
 
-__all__ = ["Table", "parse_csv_bytes", "parse_table_bytes", "parse_csv_text", "parse_table", "read_csv", "read_table", "to_csv_text",
-           "write_csv", "write_text_atomically"]
+__all__ = ["Table", "parse_csv_bytes", "parse_table_bytes", "parse_csv_text", "parse_table",
+           "read_csv", "read_table", "to_csv_text", "write_csv", "write_text_atomically"]

@@ -53,7 +53,7 @@ def test_make_install_desktop_puts_the_launcher_in_the_menu(tmp_path):
     launcher = tmp_path / ".local/share/applications/neuron-lab.desktop"
     icon = tmp_path / ".local/share/icons/hicolor/scalable/apps/neuron-lab.svg"
     assert icon.read_bytes() == ICON.read_bytes()
-    exec_line = next(l for l in launcher.read_text().splitlines() if l.startswith("Exec="))
+    exec_line = next(line for line in launcher.read_text().splitlines() if line.startswith("Exec="))
     program = Path(exec_line[len("Exec="):].split()[0])
     assert program.is_absolute() and program.exists(), program
 
