@@ -5,15 +5,10 @@ nothing here keeps state or sets anything on the window.
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QMainWindow, QMessageBox
 
 from resources import EXAMPLES
-
-if TYPE_CHECKING:
-    from .main_window import MainWindow
 
 
 def _action(window, menu, text, slot, shortcut=None, tip=""):
@@ -27,7 +22,8 @@ def _action(window, menu, text, slot, shortcut=None, tip=""):
     return action
 
 
-def build(window: MainWindow) -> None:
+def build(window: QMainWindow) -> None:
+    """The menus of ``window`` (a :class:`gui.main_window.MainWindow`)."""
     bar = window.menuBar()
     edit = bar.addMenu("&Edit")
     for action in window.data_panel.edit_actions():
