@@ -30,8 +30,9 @@ def test_no_module_under_model_imports_qt_or_the_gui():
 
 
 def test_importing_and_running_the_model_loads_no_qt():
+    """Nor does the headless command around it."""
     code = (
-        "import sys, model, model.headless, model.kernel\n"
+        "import sys, cli, model, model.kernel\n"
         "model.Training(model.note_table(), model.TrainConfig()).advance()\n"
         f"bad = [m for m in sys.modules if m.split('.')[0] in {FORBIDDEN!r}]\n"
         "assert not bad, bad\n"
