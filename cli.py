@@ -15,8 +15,9 @@ from typing import Any, NoReturn
 
 from model import kernel, numpy_primitives
 from model.csvio import read_csv
-from model.dataset import Dataset, note_table
+from model.dataset import Dataset
 from model.errors import DataError
+from model.examples import note_table
 from model.training import MAX_ITERATIONS, MAX_SEED, MAX_TEST_FRACTION, Training, TrainConfig
 
 PROG = "neuron-lab --headless"

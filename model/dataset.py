@@ -158,12 +158,3 @@ def column_means(features: np.ndarray) -> np.ndarray:
 def default_names(n_features: int) -> tuple[str, ...]:
     """Names for columns that came without a header: x1, x2, ..."""
     return tuple(f"x{i + 1}" for i in range(n_features))
-
-
-def note_table() -> Dataset:
-    """The reference note's eight-row table, the default data set."""
-    from resources import NOTE_TABLE
-
-    from .csvio import read_csv
-
-    return read_csv(NOTE_TABLE)
