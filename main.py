@@ -11,7 +11,7 @@ import sys
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     if "--headless" in args:
-        from model.headless import run_headless
+        from cli import run_headless
 
         return run_headless([a for a in args if a != "--headless"])
     from gui.app import run_gui

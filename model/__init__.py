@@ -14,8 +14,9 @@ from .csvio import (
     write_csv,
     write_text_atomically,
 )
-from .dataset import Dataset, note_table
+from .dataset import Dataset
 from .errors import DataError
+from .examples import note_table
 from .neuron import Neuron, predict, sigmoid
 from .training import Checkpoints, RunState, Training, TrainConfig, accuracy, split_rows
 

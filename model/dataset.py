@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Sequence
 
 import numpy as np
@@ -18,13 +18,56 @@ def _describe(value: float) -> str:
     return repr(float(value))
 
 
+def _checked_arrays(
+    features, target, feature_names: Sequence[str] | None, target_name: str
+) -> tuple[np.ndarray, np.ndarray, tuple[str, ...]]:
+    """Read-only float64 copies of the features and the target, and the feature names;
+    :class:`DataError` saying what is wrong if a value is bad."""
+    try:
+        y = np.array(target, dtype=np.float64).reshape(-1)
+        x = np.array(features, dtype=np.float64, order="C", ndmin=2)
+    except (TypeError, ValueError) as exc:
+        raise DataError(f"the data must be numbers only ({exc})") from None
+    if y.shape[0] == 0 or x.size == 0 and x.shape[-1] != 0:
+        raise DataError("the data has no rows")
+    if x.ndim != 2:
+        raise DataError("the features must be a table of rows and columns")
+    if x.shape[1] == 0:
+        raise DataError("the data needs at least one feature column beside the target")
+    if x.shape[0] != y.shape[0]:
+        raise DataError(
+            f"there are {x.shape[0]} rows of features but {y.shape[0]} target values"
+        )
+    names = tuple(feature_names) if feature_names is not None else default_names(x.shape[1])
+    if len(names) != x.shape[1]:
+        raise DataError(f"{len(names)} feature names were given for {x.shape[1]} columns")
+    bad = ~np.isfinite(x)
+    if bad.any():
+        row, col = np.argwhere(bad)[0]
+        raise DataError(
+            f"row {row + 1}, column {names[col]!r}: {_describe(x[row, col])} is not "
+            "allowed, every value must be a finite number"
+        )
+    bad_y = ~((y >= 0.0) & (y <= 1.0))  # also catches NaN
+    if bad_y.any():
+        row = int(np.flatnonzero(bad_y)[0])
+        raise DataError(
+            f"row {row + 1}, target {target_name!r}: {_describe(y[row])} is outside "
+            "[0, 1]; the neuron's output is a sigmoid, so targets must lie between 0 and 1"
+        )
+    x.setflags(write=False)
+    y.setflags(write=False)
+    return x, y, names
+
+
 @dataclass(frozen=True)
 class Dataset:
     """Rows of feature values and a target in [0, 1] for each row.
 
-    Build one with :meth:`from_arrays` (or :func:`model.read_csv`), which checks every
-    value; the arrays are then float64, C-contiguous and read-only, so a training run can
-    share them without copying and nobody can change them behind its back.
+    Every way of making one checks every value (:class:`DataError` if one is bad): the
+    constructor, :meth:`from_arrays`, :func:`model.read_csv` and ``dataclasses.replace``
+    alike.  The arrays are then float64, C-contiguous, read-only copies, so a training run
+    can share them without copying and nobody can change them behind its back.
 
     Attributes
     ----------
@@ -33,16 +76,15 @@ class Dataset:
     target
         ``(n,)`` float64 array of values in [0, 1].
     feature_names
-        ``d`` column names.
+        ``d`` column names (``x1``, ``x2``, ... when none are given).
     target_name
         The target column's name.
     """
 
     features: np.ndarray
     target: np.ndarray
-    feature_names: tuple[str, ...]
+    feature_names: tuple[str, ...] | None = None
     target_name: str = "y"
-    _checked: bool = field(default=False, repr=False, compare=False)
 
     @classmethod
     def from_arrays(
@@ -53,45 +95,15 @@ class Dataset:
         target_name: str = "y",
     ) -> Dataset:
         """Check the values and build a data set; raise :class:`DataError` if they are bad."""
-        try:
-            y = np.array(target, dtype=np.float64).reshape(-1)
-            x = np.array(features, dtype=np.float64, order="C", ndmin=2)
-        except (TypeError, ValueError) as exc:
-            raise DataError(f"the data must be numbers only ({exc})") from None
-        if y.shape[0] == 0 or x.size == 0 and x.shape[-1] != 0:
-            raise DataError("the data has no rows")
-        if x.ndim != 2:
-            raise DataError("the features must be a table of rows and columns")
-        if x.shape[1] == 0:
-            raise DataError("the data needs at least one feature column beside the target")
-        if x.shape[0] != y.shape[0]:
-            raise DataError(
-                f"there are {x.shape[0]} rows of features but {y.shape[0]} target values"
-            )
-        names = tuple(feature_names) if feature_names is not None else default_names(x.shape[1])
-        if len(names) != x.shape[1]:
-            raise DataError(f"{len(names)} feature names were given for {x.shape[1]} columns")
-        bad = ~np.isfinite(x)
-        if bad.any():
-            row, col = np.argwhere(bad)[0]
-            raise DataError(
-                f"row {row + 1}, column {names[col]!r}: {_describe(x[row, col])} is not "
-                "allowed, every value must be a finite number"
-            )
-        bad_y = ~((y >= 0.0) & (y <= 1.0))  # also catches NaN
-        if bad_y.any():
-            row = int(np.flatnonzero(bad_y)[0])
-            raise DataError(
-                f"row {row + 1}, target {target_name!r}: {_describe(y[row])} is outside "
-                "[0, 1]; the neuron's output is a sigmoid, so targets must lie between 0 and 1"
-            )
-        x.setflags(write=False)
-        y.setflags(write=False)
-        return cls(x, y, names, target_name, True)
+        return cls(features, target, feature_names, target_name)
 
     def __post_init__(self) -> None:
-        if not self._checked:
-            raise TypeError("build a Dataset with Dataset.from_arrays(), which checks the values")
+        # Here rather than in a factory, so that no path (dataclasses.replace included)
+        # can make a data set whose values were not checked.
+        x, y, names = _checked_arrays(self.features, self.target, self.feature_names, self.target_name)
+        object.__setattr__(self, "features", x)
+        object.__setattr__(self, "target", y)
+        object.__setattr__(self, "feature_names", names)
 
     @property
     def n_rows(self) -> int:
@@ -146,12 +158,3 @@ def column_means(features: np.ndarray) -> np.ndarray:
 def default_names(n_features: int) -> tuple[str, ...]:
     """Names for columns that came without a header: x1, x2, ..."""
     return tuple(f"x{i + 1}" for i in range(n_features))
-
-
-def note_table() -> Dataset:
-    """The reference note's eight-row table, the default data set."""
-    from resources import NOTE_TABLE
-
-    from .csvio import read_csv
-
-    return read_csv(NOTE_TABLE)

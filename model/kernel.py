@@ -25,20 +25,20 @@ NONFINITE_ERROR = 1  # a checkpoint's error came out NaN or infinite
 NONFINITE_STEP = 2  # the update would have made a weight or the bias NaN or infinite
 
 # Slots of the ``prims`` array handed to the kernel.
-_EXP_LOOP, _EXP_DATA, _DDOT = 0, 1, 2
+_EXP_LOOP, _EXP_DATA, _DDOT, _EXP_CONTEXT = 0, 1, 2, 3
 
 
 @intrinsic
-def _call_ufunc_loop(typingctx, loop, args, dims, steps, data):
-    """Call a NumPy ufunc inner loop ``loop(char **args, intp *dims, intp *steps, void *data)``."""
-    sig = types.void(types.intp, types.intp, types.intp, types.intp, types.intp)
+def _call_ufunc_loop(typingctx, loop, context, args, dims, steps, auxdata):
+    """Call a NumPy strided loop ``int loop(PyArrayMethod_Context *context, char *const *args,
+    const npy_intp *dims, const npy_intp *steps, NpyAuxData *auxdata)``; returns its status."""
+    sig = types.int32(types.intp, types.intp, types.intp, types.intp, types.intp, types.intp)
 
-    def codegen(context, builder, signature, values):
+    def codegen(context_, builder, signature, values):
         i8p = ir.IntType(8).as_pointer()
-        fnty = ir.FunctionType(ir.VoidType(), [i8p, i8p, i8p, i8p])
+        fnty = ir.FunctionType(ir.IntType(32), [i8p, i8p, i8p, i8p, i8p])
         fn = builder.inttoptr(values[0], fnty.as_pointer())
-        builder.call(fn, [builder.inttoptr(v, i8p) for v in values[1:]])
-        return context.get_dummy_value()
+        return builder.call(fn, [builder.inttoptr(v, i8p) for v in values[1:]])
 
     return sig, codegen
 
@@ -63,13 +63,14 @@ def _call_ddot(typingctx, fn, n, x, y):
 
 @njit(nogil=True, cache=True)
 def _exp_into(prims, src, dst, n, loop_args, loop_dims, loop_steps):
-    """``dst[:n] = exp(src[:n])`` with NumPy's inner loop (or math.exp without it)."""
+    """``dst[:n] = exp(src[:n])`` with NumPy's strided loop (or math.exp without it)."""
     if prims[_EXP_LOOP] != 0:
         loop_args[0] = src.ctypes.data
         loop_args[1] = dst.ctypes.data
         loop_dims[0] = n
+        # The status is not read: a float64 exp loop cannot fail (overflow is a value).
         _call_ufunc_loop(
-            prims[_EXP_LOOP], loop_args.ctypes.data, loop_dims.ctypes.data,
+            prims[_EXP_LOOP], prims[_EXP_CONTEXT], loop_args.ctypes.data, loop_dims.ctypes.data,
             loop_steps.ctypes.data, prims[_EXP_DATA],
         )
     else:

@@ -40,6 +40,23 @@ def test_json_with_data_file_and_held_out_rows(tmp_path):
     assert 0.0 <= result["final"]["test_accuracy"] <= 1.0
 
 
+def test_json_has_every_key_of_the_contract_and_says_which_routines_ran():
+    from model import numpy_primitives
+
+    out = headless("--iterations", "200", "--json")
+    assert out.returncode == 0, out.stderr
+    result = json.loads(out.stdout)
+    assert {"config", "data", "initial", "checkpoints", "final", "timing"} <= result.keys()
+    assert {"rows", "features", "target", "train_rows", "test_rows"} <= result["data"].keys()
+    assert {"weights", "bias", "first_prediction"} <= result["initial"].keys()
+    assert {"iteration", "train_error", "test_error"} <= result["checkpoints"].keys()
+    assert {"weights", "bias", "train_accuracy", "test_accuracy"} <= result["final"].keys()
+    assert result["timing"]["train_seconds"] >= 0
+    # The same process settings give the same description as here.
+    assert result["kernel"] == numpy_primitives.describe()
+    assert result["kernel_routines"]["description"] == result["kernel"]
+
+
 @pytest.mark.parametrize(
     "args, words",
     [

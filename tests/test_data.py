@@ -1,6 +1,8 @@
 """Data sets and CSV files: good data is read, bad data is refused with a useful message."""
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 
@@ -89,6 +91,34 @@ def test_bad_arrays_give_the_projects_error(features, target, words):
     with pytest.raises(DataError, match=None) as caught:
         Dataset.from_arrays(features, target)
     assert words in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    "change, words",
+    [
+        ({"target": [0.0, np.nan]}, "row 2, target 'y': NaN is outside [0, 1]"),
+        ({"target": [0.0, 1.5]}, "row 2, target 'y': 1.5 is outside [0, 1]"),
+        ({"features": [[1.0, 2.0], [np.inf, 2.0]]}, "row 2, column 'a': infinity"),
+        ({"features": [[1.0], [2.0]]}, "2 feature names were given for 1 columns"),
+    ],
+)
+def test_replacing_a_field_checks_the_values_like_building_one(change, words):
+    data = Dataset.from_arrays([[1.0, 2.0], [3.0, 4.0]], [0.0, 1.0], ["a", "b"])
+    with pytest.raises(DataError) as caught:
+        dataclasses.replace(data, **change)
+    assert words in str(caught.value)
+
+
+def test_every_way_of_building_one_gives_private_read_only_arrays():
+    x, y = np.array([[1.0, 2.0], [3.0, 4.0]]), np.array([0.0, 1.0])
+    built = Dataset(x, y)
+    replaced = dataclasses.replace(built, features=x)
+    x[0, 0] = 99.0
+    for data in (built, replaced, Dataset.from_arrays(x, y)):
+        assert not data.features.flags.writeable and not data.target.flags.writeable
+        assert data.features.dtype == np.float64 and data.features.flags.c_contiguous
+    assert built.features[0, 0] == replaced.features[0, 0] == 1.0
+    assert built.feature_names == ("x1", "x2")
 
 
 def test_reading_files(tmp_path):

@@ -11,9 +11,9 @@ import pytest
 from hypothesis import example, given, note
 from hypothesis import strategies as st
 
+from cli import run_headless
 from model import DataError, Dataset, Training, TrainConfig, note_table
 from model.csvio import parse_csv_bytes
-from model.headless import run_headless
 from model.session import Session, parse_session, session_json
 from tests import reliability
 

@@ -1,8 +1,9 @@
 """Training without a window: ``python main.py --headless``.
 
-Prints a short summary, or with ``--json`` one JSON object (the format is fixed by the
-project's design notes and relied upon by other tools).  Bad arguments or bad data end
-the program with status 2 and one line on stderr.
+The command line around :mod:`model`: arguments, printing and exit codes live here, so
+that the core only computes.  Prints a short summary, or with ``--json`` one JSON object
+(the format is fixed by the project's design notes and relied upon by other tools).  Bad
+arguments or bad data end the program with status 2 and one line on stderr.
 """
 from __future__ import annotations
 
@@ -12,11 +13,12 @@ import sys
 import time
 from typing import Any, NoReturn
 
-from . import kernel
-from .csvio import read_csv
-from .dataset import Dataset, note_table
-from .errors import DataError
-from .training import MAX_ITERATIONS, MAX_SEED, MAX_TEST_FRACTION, Training, TrainConfig
+from model import kernel, numpy_primitives
+from model.csvio import read_csv
+from model.dataset import Dataset
+from model.errors import DataError
+from model.examples import note_table
+from model.training import MAX_ITERATIONS, MAX_SEED, MAX_TEST_FRACTION, Training, TrainConfig
 
 PROG = "neuron-lab --headless"
 
@@ -101,6 +103,10 @@ def result_json(
             "test_accuracy": test_accuracy,
         },
         "timing": {"train_seconds": seconds},
+        # Which exp and dot product the numbers came from (NumPy's own, or plain code and
+        # why), so that a person can tell whether they are the note's to the last bit.
+        "kernel": numpy_primitives.describe(),
+        "kernel_routines": numpy_primitives.primitives_report(),
     }
 
 
@@ -129,6 +135,7 @@ def _summary(result: dict[str, Any]) -> str:
     if final["stop_reason"]:
         lines.append(f"Note: {final['stop_reason']}")
     lines.append(f"Training took {result['timing']['train_seconds']:.3f} s")
+    lines.append(f"Computed with {result['kernel']}")
     return "\n".join(lines)
 
 
