@@ -132,7 +132,7 @@ class DataPanel(QGroupBox):
     @Slot()
     def paste_cells(self) -> None:
         current = self.table.currentIndex()
-        top = self.model.data_row(current.row()) if current.isValid() else self.model.rowCount()
+        top = current.row() if current.isValid() else self.model.rowCount()
         left = current.column() if current.isValid() else 0
         try:
             rows, columns = self.model.paste_block(top, left, QApplication.clipboard().text())

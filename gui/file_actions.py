@@ -112,10 +112,11 @@ class FileActions(QObject):
         """Which column is the target (the last one is offered first)."""
         if len(names) <= 2:
             return len(names) - 1
-        name, ok = QInputDialog.getItem(self.window, "Choose the target",
-                                        "Which column should the neuron learn to predict?",
-                                        names, len(names) - 1, False)
-        return names.index(name) if ok else None
+        labels = target_labels(names)
+        label, ok = QInputDialog.getItem(self.window, "Choose the target",
+                                         "Which column should the neuron learn to predict?",
+                                         labels, len(labels) - 1, False)
+        return labels.index(label) if ok else None
 
     def confirm_discard(self) -> bool:
         """Ask what to do with unsaved edits; True when it is fine to go on."""
@@ -281,6 +282,13 @@ class FileActions(QObject):
             return False
         self._say(f"Exported {what} to {Path(path).name}.")
         return True
+
+
+def target_labels(names: list[str]) -> list[str]:
+    """The columns as the target dialog lists them: a name that occurs more than once is
+    told apart by its column number, so the choice maps back to the right column."""
+    return [f"{name} (column {i + 1})" if names.count(name) > 1 else name
+            for i, name in enumerate(names)]
 
 
 def _render_svg(widget, path: str) -> bool:

@@ -237,8 +237,8 @@ class DatasetTableModel(QAbstractTableModel):
             )
             return False
         if number != float(self.document.values[row, column]):
-            self.undo_stack.push(_SetBlock(self.document, row, column, np.array([[number]]),
-                                           f"Edit row {row + 1}, {self.names[column]}"))
+            self.undo_stack.push(_WriteRows(self.document, [row], column, np.array([[number]]),
+                                            f"Edit row {row + 1}, {self.names[column]}"))
         return True
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
@@ -344,11 +344,15 @@ class DatasetTableModel(QAbstractTableModel):
         return "\n".join(lines)
 
     def paste_block(self, top: int, left: int, text: str) -> tuple[int, int]:
-        """Paste tab- (or comma-) separated text with its top-left cell at data row ``top``
-        and column ``left``; rows are added at the end as needed.  Every cell is checked
-        first: one bad cell refuses the whole paste with :class:`DataError` and changes
-        nothing.  It is one command (one undo) and one change of the document.
+        """Paste tab- (or comma-) separated text with its top-left cell at the view's row
+        ``top`` and column ``left``: the block's rows go into the rows shown from there down
+        (in a sorted view too), and rows are added at the end as needed.  Every cell is
+        checked first: one bad cell refuses the whole paste with :class:`DataError` and
+        changes nothing.  It is one command (one undo).
         Returns the number of rows and columns pasted."""
+        if not 0 <= left < self.n_data_columns:
+            raise DataError("the ŷ and error columns are computed: paste into the data's "
+                            "columns (features or target)")
         lines = [line for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
                  if line.strip()]
         if not lines:
@@ -372,27 +376,29 @@ class DatasetTableModel(QAbstractTableModel):
                 except DataError as exc:
                     raise DataError(f"pasted row {r + 1}, column '{self.names[column]}': "
                                     f"{exc}") from None
-        top = min(top, self.rowCount())
-        self.undo_stack.push(_SetBlock(self.document, top, left, numbers,
-                                       f"Paste {len(block)} × {width} cells"))
+        shown = range(max(0, top), min(self.rowCount(), max(0, top) + len(block)))
+        rows = [self.data_row(r) for r in shown]
+        self.undo_stack.push(_WriteRows(self.document, rows, left, numbers,
+                                        f"Paste {len(block)} × {width} cells"))
         return len(block), width
 
 
-class _SetBlock(QUndoCommand):
-    """Values written over a block of cells, adding rows at the end where needed."""
+class _WriteRows(QUndoCommand):
+    """Values written into some rows of the data, adding rows at the end where needed."""
 
-    def __init__(self, document: Document, top: int, left: int, block: np.ndarray, text: str):
+    def __init__(self, document: Document, rows: list[int], left: int, block: np.ndarray,
+                 text: str):
         super().__init__(text)
-        self._args = document, top, left, block
+        self._args = document, rows, left, block
         self._old = np.empty((0, 0))
 
     def redo(self) -> None:
-        document, top, left, block = self._args
-        self._old = document.set_block(top, left, block)
+        document, rows, left, block = self._args
+        self._old = document.write_rows(rows, left, block)
 
     def undo(self) -> None:
-        document, top, left, _ = self._args
-        document.restore_block(top, left, self._old)
+        document, rows, left, block = self._args
+        document.unwrite_rows(rows, left, self._old, block.shape[0] - len(rows))
 
 
 class _InsertRows(QUndoCommand):

@@ -139,36 +139,38 @@ class Document:
         mask[split_rows(self.n_rows, self._config.test_fraction, self._config.seed)[1]] = True
         return mask
 
-    def set_block(self, top: int, left: int, block: np.ndarray) -> np.ndarray:
-        """Write ``block`` with its top-left cell at (top, left), adding rows at the end as
-        needed: one change.  Returns what was there before (rows beyond the old end are
-        returned as NaN), for undoing with :meth:`restore_block`."""
-        block = np.asarray(block, dtype=np.float64)
-        rows, width = block.shape
-        if left < 0 or left + width > len(self._names) or top < 0 or top > self.n_rows:
+    def write_rows(self, rows: list[int], left: int, block: np.ndarray) -> np.ndarray:
+        """Write the rows of ``block`` into the data rows ``rows`` (in any order) from column
+        ``left`` on; block rows beyond ``len(rows)`` become new rows at the end.  At most two
+        changes (the new rows, then the cells).  Returns the old values of ``rows``, for
+        :meth:`unwrite_rows`."""
+        block = np.atleast_2d(np.asarray(block, dtype=np.float64))
+        rows = [int(r) for r in rows]
+        width = block.shape[1]
+        if (left < 0 or left + width > len(self._names) or len(rows) > block.shape[0]
+                or any(not 0 <= r < self.n_rows for r in rows)):
             raise DataError("the block does not fit the table")
-        grow = max(0, top + rows - self.n_rows)
-        old = np.full((rows, width), np.nan)
-        kept = rows - grow
-        old[:kept] = self._values[top:top + kept, left:left + width]
-        if grow:
-            self._insert(self.n_rows, np.zeros((grow, len(self._names))))
-        change = Change("cells", top, top + rows - 1, tuple(range(left, left + width)))
+        old = self._values[rows, left:left + width].copy()
+        added = block.shape[0] - len(rows)
+        if added:
+            at = self.n_rows
+            self._insert(at, np.zeros((added, len(self._names))))
+            rows = rows + list(range(at, at + added))
+        change = Change("cells", min(rows), max(rows), tuple(range(left, left + width)))
         self.table_about_to_change.emit(change)
-        self._values[top:top + rows, left:left + width] = block
+        self._values[rows, left:left + width] = block
         self.table_changed.emit(change)
         return old
 
-    def restore_block(self, top: int, left: int, old: np.ndarray) -> None:
-        """Undo :meth:`set_block`: put the old values back and drop the rows it added."""
-        added = int(np.isnan(old[:, 0]).sum())
-        kept = old.shape[0] - added
+    def unwrite_rows(self, rows: list[int], left: int, old: np.ndarray, added: int) -> None:
+        """Undo :meth:`write_rows`: the old values back, the ``added`` rows at the end gone."""
         if added:
-            self._remove_range(top + kept, top + old.shape[0] - 1)
-        if kept:
-            change = Change("cells", top, top + kept - 1, tuple(range(left, left + old.shape[1])))
+            self._remove_range(self.n_rows - added, self.n_rows - 1)
+        if rows:
+            rows = [int(r) for r in rows]
+            change = Change("cells", min(rows), max(rows), tuple(range(left, left + old.shape[1])))
             self.table_about_to_change.emit(change)
-            self._values[top:top + kept, left:left + old.shape[1]] = old[:kept]
+            self._values[rows, left:left + old.shape[1]] = old
             self.table_changed.emit(change)
 
     def insert_rows(self, at: int, rows: np.ndarray) -> None:

@@ -54,9 +54,9 @@ def test_document_announces_each_edit_once_and_undoes_a_block():
     doc = Document(note_table())
     seen = []
     doc.table_changed.connect(lambda change: seen.append(change.kind))
-    old = doc.set_block(6, 0, np.arange(30.0).reshape(10, 3) / 30)
+    old = doc.write_rows([6, 7], 0, np.arange(30.0).reshape(10, 3) / 30)
     assert doc.n_rows == 16 and seen == ["insert", "cells"]
-    doc.restore_block(6, 0, old)
+    doc.unwrite_rows([6, 7], 0, old, added=8)
     assert doc.values.tolist() == Document(note_table()).values.tolist()
     removed = doc.remove_rows([0, 1, 5])
     doc.restore_rows([0, 1, 5], removed)
@@ -150,3 +150,38 @@ def test_the_gui_reads_only_snapshots_of_a_run(qtbot, window):
     clean = Training(note_table(), TrainConfig())
     clean.advance()
     assert weights.tolist() == clean.weights.tolist() and bias == clean.bias
+
+
+# -- hostile input: pastes, duplicate names ----------------------------------------------------
+
+def test_paste_into_a_computed_column_is_refused_with_a_message(qtbot, window):
+    before = window.table_model.values.copy()
+    window.table.setCurrentIndex(window.table_model.index(0, 3))  # the ŷ column
+    QApplication.clipboard().setText("1\t2\n")
+    window.data_panel.paste_action.trigger()
+    assert window.table_model.values.tolist() == before.tolist()
+    assert "computed" in window.statusBar().currentMessage()
+
+
+def test_paste_into_a_sorted_view_writes_the_rows_shown_there(qtbot, window):
+    model = window.table_model
+    window.table.sortByColumn(0, Qt.SortOrder.DescendingOrder)  # x1: 5.5 first, 1 last
+    shown = [model.data_row(r) for r in range(2)]
+    window.table.setCurrentIndex(model.index(0, 0))
+    QApplication.clipboard().setText("100\t101\n200\t201\n")
+    window.data_panel.paste_action.trigger()
+    qtbot.waitUntil(lambda: window.table_model.values[:, 0].max() == 200)
+    values = model.values
+    assert values[shown[0], :2].tolist() == [100, 101] and values[shown[1], :2].tolist() == [200, 201]
+    changed = np.flatnonzero(np.any(values != Document(note_table()).values, axis=1))
+    assert sorted(changed.tolist()) == sorted(shown)
+    window.data_panel.undo_action.trigger()
+    assert model.values.tolist() == Document(note_table()).values.tolist()
+
+
+def test_a_duplicate_column_name_picks_the_column_chosen():
+    from gui.file_actions import target_labels
+
+    labels = target_labels(["y", "x", "y"])
+    assert labels == ["y (column 1)", "x", "y (column 3)"]
+    assert labels.index(labels[-1]) == 2  # the default (the last column) is the last column
