@@ -7,12 +7,13 @@ The dialogs are methods (``ask_open_path`` and the like), so that tests can answ
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Callable
 
 from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMenu, QMessageBox, QWidget
 
-from model import DataError, read_table, write_csv, write_text_atomically
+from model import DataError, TrainConfig, read_table, write_csv, write_text_atomically
 from model.document import Document
 from model.export import run_script
 from model.session import SUFFIX, load_session, save_session
@@ -35,8 +36,10 @@ class FileActions(QObject):
     message = Signal(str, bool)
 
     def __init__(self, window: QWidget, document: Document, table_model: DatasetTableModel,
-                 runs: RunController, plots: dict[str, QWidget]) -> None:
+                 runs: RunController, plots: dict[str, QWidget],
+                 cannot_show: Callable[[TrainConfig], str | None] = lambda config: None) -> None:
         super().__init__(window)
+        self.cannot_show = cannot_show
         self.window = window
         self.document = document
         self.table_model = table_model
@@ -188,6 +191,9 @@ class FileActions(QObject):
             return False
         try:
             session = load_session(path)
+            problem = self.cannot_show(session.config)
+            if problem:
+                raise DataError(f"the session's parameters do not fit this window: {problem}")
         except DataError as exc:
             self._say(f"Cannot open the session: {exc}. Nothing was changed.", True)
             if not Path(path).exists():

@@ -53,7 +53,8 @@ class MainWindow(QMainWindow):
                                       self.predict_panel, self.parameters, self.run_views, self)
         self.file_actions = FileActions(self, self.document, self.table_model, self.runs,
                                         {"Error plot": self.error_plot,
-                                         "Boundary plot": self.boundary_plot})
+                                         "Boundary plot": self.boundary_plot},
+                                        self.parameters.cannot_show)
         self.file_actions.build_menu(self.menuBar().addMenu("&File"))
         menus.build(self)
         self._connect()

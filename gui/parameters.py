@@ -139,6 +139,20 @@ class ParametersBox(QGroupBox):
         finally:
             self._setting = False
 
+    def cannot_show(self, config: TrainConfig) -> str | None:
+        """Why ``config`` cannot be set in these boxes exactly (None when it can): a value
+        out of a box's range, or with more decimals than it shows, is never changed silently."""
+        for name, spin, value in zip(_KEYS, self._spins(), (config.alpha, config.iterations,
+                                                           config.seed, config.every,
+                                                           config.test_fraction)):
+            low, high = spin.minimum(), spin.maximum()
+            decimals = spin.decimals() if hasattr(spin, "decimals") else 0
+            if not low <= value <= high or round(value, decimals) != value:
+                words = name.replace("_", " ").replace("alpha", "learning rate")
+                return (f"its {words} {value!r} cannot be set here (from {low:g} to {high:,g}"
+                        + (f", {decimals} decimals)" if decimals else ", whole numbers)"))
+        return None
+
     def pace(self) -> float:
         """Iterations per second chosen in the speed box (0: as fast as possible)."""
         return float(self.speed_combo.currentData())

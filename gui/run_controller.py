@@ -13,6 +13,7 @@ import time
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
 from model import DataError, Training
+from model.training import MAX_TOTAL_ITERATIONS
 from model.document import Document, Run
 from model.history import History
 
@@ -81,6 +82,8 @@ class RunController(QObject):
             return None
         if run.state.failed:
             return "This run cannot go on: " + (run.state.stop_reason or "")
+        if run.state.iteration + iterations > MAX_TOTAL_ITERATIONS:
+            return f"This run cannot go on past {MAX_TOTAL_ITERATIONS:,} iterations in all."
         self._launch(run, iterations, pace)
         return None
 

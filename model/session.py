@@ -50,9 +50,11 @@ def _table_from_json(table: Any, what: str) -> Dataset:
     try:
         columns = [str(c) for c in table["columns"]]
         values = np.array(table["rows"], dtype=np.float64)
+        if len(columns) < 2:
+            raise ValueError("a table needs at least one feature column and the target")
         if values.ndim != 2 or values.shape[1] != len(columns):
             raise ValueError("the rows do not match the columns")
-    except (KeyError, TypeError, ValueError) as exc:
+    except (KeyError, TypeError, ValueError, OverflowError, IndexError) as exc:
         raise DataError(f"the {what} in the session is damaged ({exc})") from None
     return Dataset.from_arrays(values[:, :-1], values[:, -1], columns[:-1], columns[-1])
 
@@ -107,6 +109,11 @@ def parse_session(text: str, source: str | None = None) -> Session:
     except json.JSONDecodeError as exc:
         raise DataError(f"this is not a session file, or it is damaged ({exc.msg})",
                         line=exc.lineno, column=exc.colno, source=source) from None
+    except RecursionError:
+        raise DataError("the session file is damaged (its values are nested too deeply)",
+                        source=source) from None
+    except ValueError as exc:  # e.g. an integer of thousands of digits
+        raise DataError(f"the session file is damaged ({exc})", source=source) from None
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         raise DataError("this is not a Neuron Lab session file", source=source)
     version = document.get("version")
@@ -137,7 +144,7 @@ def parse_session(text: str, source: str | None = None) -> Session:
                 raise ValueError("the error history is uneven")
     except DataError as exc:
         raise DataError(exc.message, source=source) from None
-    except (KeyError, TypeError, ValueError) as exc:
+    except (KeyError, TypeError, ValueError, OverflowError, IndexError, RecursionError) as exc:
         raise DataError(f"the session file is damaged ({exc})", source=source) from None
     return Session(dataset, config, training, history)
 

@@ -21,6 +21,9 @@ from .neuron import predict, sigmoid
 
 MAX_ITERATIONS = 100_000_000
 MAX_SEED = 2**32 - 1
+#: How far a run can be continued in all: far beyond any real use, and well inside the
+#: kernel's 64-bit iteration counter.
+MAX_TOTAL_ITERATIONS = 2**62
 MAX_TEST_FRACTION = 0.9
 
 #: Work (multiply-adds, roughly) aimed at per chunk: at most a few tens of milliseconds,
@@ -62,8 +65,9 @@ class TrainConfig:
             )
         if not 0 <= self.seed <= MAX_SEED:
             raise DataError(f"the seed must be between 0 and {MAX_SEED}, not {self.seed}")
-        if self.every < 1:
-            raise DataError(f"the checkpoint interval must be at least 1, not {self.every}")
+        if not 1 <= self.every <= MAX_ITERATIONS:
+            raise DataError(f"the checkpoint interval must be between 1 and {MAX_ITERATIONS:,}, "
+                            f"not {self.every}")
         if not 0.0 <= self.test_fraction <= MAX_TEST_FRACTION:
             raise DataError(
                 f"the test fraction must be between 0 and {MAX_TEST_FRACTION}, "
@@ -374,8 +378,10 @@ class Training:
             bias = _finite_floats([state["bias"]], "bias")[0]
             initial_bias = _finite_floats([state["initial_bias"]], "initial bias")[0]
             iteration = state["iteration"]
-            if not isinstance(iteration, int) or isinstance(iteration, bool) or iteration < 0:
-                raise ValueError("the iteration count is not a whole number")
+            if (not isinstance(iteration, int) or isinstance(iteration, bool)
+                    or not 0 <= iteration <= MAX_TOTAL_ITERATIONS):
+                raise ValueError(f"the iteration count is not a whole number from 0 to "
+                                 f"{MAX_TOTAL_ITERATIONS:,}")
             stop_reason = state["stop_reason"]
             if stop_reason is not None and not isinstance(stop_reason, str):
                 raise ValueError("the stop reason is not text")
