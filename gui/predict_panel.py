@@ -8,6 +8,11 @@ from PySide6.QtWidgets import QDoubleSpinBox, QFormLayout, QGroupBox, QLabel
 from model import predict
 
 
+#: At most this many features get an input box; the rest are held at their mean (a form of
+#: thousands of boxes takes Qt seconds to lay out and nobody types into them).
+MAX_INPUTS = 20
+
+
 class PredictPanel(QGroupBox):
     """One spin box per feature and the current neuron's answer, updated as you type."""
 
@@ -21,13 +26,15 @@ class PredictPanel(QGroupBox):
         self.answer.setObjectName("predictAnswer")
         self._weights: np.ndarray | None = None
         self._bias = 0.0
+        self._held = np.empty(0)
 
     def set_features(self, names: list[str], values: np.ndarray) -> None:
         """Rebuild the inputs for these feature names, starting at ``values``."""
         while self._form.rowCount():
             self._form.removeRow(0)
         self._spins = []
-        for name, value in zip(names, values):
+        self._held = np.asarray(values, dtype=np.float64)[MAX_INPUTS:]
+        for name, value in zip(names[:MAX_INPUTS], values[:MAX_INPUTS]):
             spin = QDoubleSpinBox()
             spin.setRange(-1e9, 1e9)
             spin.setDecimals(4)
@@ -36,6 +43,11 @@ class PredictPanel(QGroupBox):
             spin.valueChanged.connect(self._update)
             self._form.addRow(f"{name}:", spin)
             self._spins.append(spin)
+        if len(names) > MAX_INPUTS:
+            note = QLabel(f"The first {MAX_INPUTS} of {len(names):,} features; the others "
+                          "are held at their mean.")
+            note.setWordWrap(True)
+            self._form.addRow(note)
         self.answer = QLabel()
         self.answer.setObjectName("predictAnswer")
         self._form.addRow(self.answer)
@@ -47,10 +59,11 @@ class PredictPanel(QGroupBox):
         self._update()
 
     def features(self) -> np.ndarray:
-        return np.array([spin.value() for spin in self._spins])
+        """The input asked about: the boxes' values, then the held features' means."""
+        return np.concatenate([[spin.value() for spin in self._spins], self._held])
 
     def prediction(self) -> float | None:
-        if self._weights is None or len(self._weights) != len(self._spins):
+        if self._weights is None or len(self._weights) != len(self._spins) + len(self._held):
             return None
         return float(predict(self.features()[None, :], self._weights, self._bias)[0])
 

@@ -76,11 +76,11 @@ class DatasetTableModel(QAbstractTableModel):
 
     @property
     def target_column(self) -> int:
-        return len(self.document.names) - 1
+        return self.document.n_features
 
     @property
     def n_data_columns(self) -> int:
-        return len(self.document.names)
+        return self.document.n_features + 1
 
     def data_row(self, view_row: int) -> int:
         """The data set's row shown at ``view_row``."""
@@ -205,7 +205,8 @@ class DatasetTableModel(QAbstractTableModel):
             return None
         target = section == self.target_column
         if role == Qt.ItemDataRole.DisplayRole:
-            return f"{self.names[section]} (target)" if target else self.names[section]
+            name = self.document.column_name(section)
+            return f"{name} (target)" if target else name
         if role == Qt.ItemDataRole.ToolTipRole:
             return ("The target: the answer the neuron learns to give, between 0 and 1"
                     if target else "A feature: one input of the neuron")

@@ -120,6 +120,9 @@ class Document:
     def names(self) -> list[str]:
         return list(self._names)
 
+    def column_name(self, column: int) -> str:
+        return self._names[column]
+
     @property
     def n_rows(self) -> int:
         return int(self._values.shape[0])

@@ -77,3 +77,27 @@ def test_a_run_far_past_two_to_the_31_continues_and_counts_right(qtbot, window, 
     assert f"{2**33 + 1000:,}" in window.status_label.text()
     assert "Finished" in window.statusBar().currentMessage()
     assert window.progress.value() == 1000
+
+
+def test_a_wide_table_gets_a_bounded_ask_panel_that_still_predicts(qtbot, window):
+    """Thousands of columns: the ask panel has a box for the first few features and holds
+    the others at their mean, so opening the table does not lay out thousands of boxes."""
+    import numpy as np
+
+    from gui.predict_panel import MAX_INPUTS
+    from model import Dataset
+
+    rs = np.random.RandomState(0)
+    data = Dataset.from_arrays(rs.randn(30, 2000), (rs.rand(30) > 0.5) * 1.0)
+    window.table_model.set_dataset(data)
+    window.iterations_spin.setValue(200)
+    train(qtbot, window)
+    panel = window.predict_panel
+    from PySide6.QtWidgets import QDoubleSpinBox
+
+    assert len(panel.findChildren(QDoubleSpinBox)) == MAX_INPUTS
+    asked = panel.features()
+    assert asked.shape == (2000,)
+    assert np.allclose(asked[MAX_INPUTS:], data.features.mean(axis=0)[MAX_INPUTS:])
+    state = window.document.run.state
+    assert panel.prediction() == float(state.predict(asked[None, :])[0])
