@@ -200,7 +200,7 @@ class FileActions(QObject):
                 self._fill_recent(settings.forget_file(str(path)))
             return False
         self.document.open_session(session)
-        self.table_model.undo_stack.clear()
+        self.table_model.undo_stack.forget()
         self.document.set_file(Path(path))
         self._remember(Path(path))
         self._say(f"Opened the session {Path(path).name}.")
@@ -229,7 +229,7 @@ class FileActions(QObject):
         except DataError as exc:
             self._say(f"Cannot save the session: {exc}. Nothing was written.", True)
             return False
-        self.table_model.undo_stack.setClean()
+        self.table_model.undo_stack.mark_saved()
         self.document.set_file(path)
         self._remember(path)
         self._say(f"Saved the session to {path.name}.")

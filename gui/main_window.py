@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import Qt, Signal, Slot
-from PySide6.QtGui import QCloseEvent, QIcon, QKeySequence, QShortcut, QUndoStack
+from PySide6.QtGui import QCloseEvent, QIcon, QKeySequence, QShortcut
 from PySide6.QtWidgets import QLabel, QMainWindow, QProgressBar, QSplitter, QVBoxLayout, QWidget
 
 from model import DataError, note_table, read_csv
@@ -19,6 +19,7 @@ from resources import ICON, Example
 from . import menus, settings
 from .boundary_plot import BoundaryPanel
 from .data_panel import DataPanel
+from .edit_history import EditHistory
 from .error_plot import ErrorPlot
 from .file_actions import FileActions
 from .parameters import MAX_SPEED, ParametersBox  # noqa: F401 (MAX_SPEED: public name)
@@ -42,7 +43,7 @@ class MainWindow(QMainWindow):
         self.setAcceptDrops(True)
         self.setWindowIcon(QIcon(str(ICON)))
         self.document = Document(note_table())
-        self.undo_stack = QUndoStack(self)
+        self.undo_stack = EditHistory(self)
         self.table_model = DatasetTableModel(self.document, self.undo_stack, self)
         self.runs = RunController(self.document, self)
         self._build_widgets()
@@ -123,6 +124,7 @@ class MainWindow(QMainWindow):
         self.data_panel.message.connect(self.show_message)
         self.file_actions.message.connect(self.show_message)
         self.undo_stack.cleanChanged.connect(self.update_title)
+        self.undo_stack.trimmed.connect(self.show_message)
         self.boundary_plot.add_point_requested.connect(self.add_point)
         self.boundary_plot.delete_row_requested.connect(self.delete_row)
         # The keypad's Enter as well as Return (the menu's shortcut takes Return).
@@ -206,7 +208,7 @@ class MainWindow(QMainWindow):
         self.setWindowModified(self.has_unsaved_edits())
 
     def has_unsaved_edits(self) -> bool:
-        return not self.undo_stack.isClean()
+        return self.undo_stack.has_unsaved_edits()
 
     def is_running(self) -> bool:
         return self.runs.running

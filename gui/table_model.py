@@ -393,6 +393,10 @@ class _WriteRows(QUndoCommand):
         self._args = document, rows, left, block
         self._old = np.empty((0, 0))
 
+    @property
+    def nbytes(self) -> int:
+        return self._args[3].nbytes + self._old.nbytes
+
     def redo(self) -> None:
         document, rows, left, block = self._args
         self._old = document.write_rows(rows, left, block)
@@ -407,6 +411,10 @@ class _InsertRows(QUndoCommand):
         super().__init__(text)
         self._document, self._row, self._values = document, row, values
 
+    @property
+    def nbytes(self) -> int:
+        return self._values.nbytes
+
     def redo(self) -> None:
         self._document.insert_rows(self._row, self._values)
 
@@ -419,6 +427,10 @@ class _RemoveRows(QUndoCommand):
         super().__init__(text)
         self._document, self._rows = document, rows
         self._removed = np.empty((0, 0))
+
+    @property
+    def nbytes(self) -> int:
+        return self._removed.nbytes
 
     def redo(self) -> None:
         self._removed = self._document.remove_rows(self._rows)
@@ -433,6 +445,10 @@ class _ReplaceTable(QUndoCommand):
         self._document = document
         self._new = (names, values)
         self._old = (document.names, document.values.copy())
+
+    @property
+    def nbytes(self) -> int:
+        return self._new[1].nbytes + self._old[1].nbytes
 
     def redo(self) -> None:
         self._document.replace_table(*self._new)

@@ -101,3 +101,21 @@ def test_a_wide_table_gets_a_bounded_ask_panel_that_still_predicts(qtbot, window
     assert np.allclose(asked[MAX_INPUTS:], data.features.mean(axis=0)[MAX_INPUTS:])
     state = window.document.run.state
     assert panel.prediction() == float(state.predict(asked[None, :])[0])
+
+
+def test_the_undo_history_stays_within_its_memory_budget_and_edits_stay_unsaved(qtbot, window):
+    import numpy as np
+
+    from model import Dataset
+
+    history = window.undo_stack
+    history.budget = 2 * 2**20  # 2 MB, so that a test-sized table goes past it
+    rs = np.random.RandomState(0)
+    big = Dataset.from_arrays(rs.randn(100_000, 2), (rs.rand(100_000) > 0.5) * 1.0)
+    window.table_model.set_dataset(big)  # keeps the old table and the new: 2.4 MB
+    assert history.count() == 0 and history.held_bytes() == 0
+    assert window.has_unsaved_edits() and window.isWindowModified()
+    assert "undo history was cleared" in window.statusBar().currentMessage()
+    assert window.table_model.rowCount() == 100_000  # the edit itself stays
+    window.table_model.insert_row()
+    assert history.count() == 1 and history.held_bytes() < history.budget
