@@ -6,30 +6,30 @@ import time
 import numpy as np
 import pyqtgraph as pg
 
+from model.history import History
+
 TRAIN_PEN = pg.mkPen(color=(31, 119, 180), width=1)  # blue
 TEST_PEN = pg.mkPen(color=(230, 120, 20), width=1)  # orange: readable beside blue for everyone
 
 
-class _GrowingSeries:
-    """x and y in preallocated float64 buffers that double when full."""
+class _FloatIterations:
+    """The history's iterations as float64 (pyqtgraph searches x when clipping), converted
+    once per new checkpoint, not on every redraw; rebuilt when the history was thinned."""
 
     def __init__(self) -> None:
         self.x = np.empty(1024)
-        self.y = np.empty(1024)
         self.n = 0
+        self.stride = 1
 
-    def clear(self) -> None:
-        self.n = 0
-
-    def extend(self, x: np.ndarray, y: np.ndarray) -> None:
-        need = self.n + len(x)
-        if need > len(self.x):
-            size = max(need, 2 * len(self.x))
-            self.x = np.resize(self.x, size)
-            self.y = np.resize(self.y, size)
-        self.x[self.n:need] = x
-        self.y[self.n:need] = y
-        self.n = need
+    def of(self, history: History) -> np.ndarray:
+        source = history.iteration
+        if history.stride != self.stride or len(source) < self.n:
+            self.n, self.stride = 0, history.stride
+        if len(source) > len(self.x):
+            self.x = np.resize(self.x, max(len(source), 2 * len(self.x)))
+        self.x[self.n:len(source)] = source[self.n:]
+        self.n = len(source)
+        return self.x[: self.n]
 
 
 class ErrorPlot(pg.PlotWidget):
@@ -52,9 +52,10 @@ class ErrorPlot(pg.PlotWidget):
         # The legend names the held-out curve only while there is one.
         self.legend.removeItem(self.test_curve)
         self._test_in_legend = False
-        self._train = _GrowingSeries()
-        self._test = _GrowingSeries()
+        self._history: History | None = None
+        self._x = _FloatIterations()
         self._dirty = False
+        self._shown: tuple = (np.empty(0), np.empty(0), None)
         #: How long the last paint took, in seconds: redraws are paced by it.
         self.last_paint_seconds = 0.0
 
@@ -75,20 +76,18 @@ class ErrorPlot(pg.PlotWidget):
         item.enableAutoRange(x=False, y=True)
         item.setXRange(0, max(1, last_iteration), padding=0.02)
 
-    def clear_curves(self) -> None:
-        self._train.clear()
-        self._test.clear()
+    def show(self, history: History | None) -> None:
+        """Draw ``history`` (None: nothing), now and at every :meth:`refresh`."""
+        self._history = history
+        self._x = _FloatIterations()
         self._dirty = True
         self.refresh()
 
-    def append(self, iterations: np.ndarray, train: np.ndarray, test: np.ndarray) -> None:
-        """Add checkpoints; the curves are redrawn by :meth:`refresh`."""
-        if len(iterations) == 0:
-            return
-        x = iterations.astype(np.float64)
-        self._train.extend(x, train)
-        if len(test):
-            self._test.extend(x, test)
+    def clear_curves(self) -> None:
+        self.show(None)
+
+    def mark_changed(self) -> None:
+        """The history grew: the next :meth:`refresh` redraws."""
         self._dirty = True
 
     def refresh(self) -> None:
@@ -96,9 +95,15 @@ class ErrorPlot(pg.PlotWidget):
         if not self._dirty:
             return
         self._dirty = False
-        self.train_curve.setData(self._train.x[: self._train.n], self._train.y[: self._train.n])
-        self.test_curve.setData(self._test.x[: self._test.n], self._test.y[: self._test.n])
-        has_test = self._test.n > 0
+        history = self._history
+        x = self._x.of(history) if history is not None else np.empty(0)
+        train = history.train_error if history is not None else np.empty(0)
+        test = history.test_error if history is not None else None
+        self.train_curve.setData(x, train)
+        self.test_curve.setData(x if test is not None else np.empty(0),
+                                test if test is not None else np.empty(0))
+        self._shown = (x, train, test)
+        has_test = test is not None and len(test) > 0
         self.test_curve.setVisible(has_test)
         if has_test != self._test_in_legend:
             if has_test:
@@ -108,6 +113,10 @@ class ErrorPlot(pg.PlotWidget):
             self._test_in_legend = has_test
 
     def points(self, name: str = "train") -> tuple[np.ndarray, np.ndarray]:
-        """The checkpoints plotted so far for ``name`` (``train`` or ``test``)."""
-        series = self._train if name == "train" else self._test
-        return series.x[: series.n].copy(), series.y[: series.n].copy()
+        """The checkpoints drawn at the last refresh for ``name`` (``train`` or ``test``)."""
+        x, train, test = self._shown
+        if name == "train":
+            return x.copy(), train.copy()
+        if test is None:
+            return np.empty(0), np.empty(0)
+        return x.copy(), test.copy()

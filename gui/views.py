@@ -9,7 +9,6 @@ Neither keeps any state of the document's: they read it when they draw.
 """
 from __future__ import annotations
 
-import numpy as np
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from model.dataset import column_means
@@ -53,10 +52,7 @@ class RunViews(QObject):
             self.message.emit("Training…", False)
 
     def _progressed(self, checkpoints) -> None:
-        if checkpoints is not None and len(checkpoints):
-            test = checkpoints.test_error
-            self.error_plot.append(checkpoints.iteration, checkpoints.train_error,
-                                   test if test is not None else np.empty(0))
+        self.error_plot.mark_changed()
         self._neuron_dirty = True
 
     @Slot()
@@ -84,13 +80,9 @@ class RunViews(QObject):
     def run_changed(self) -> None:
         """A run started, was opened or forgotten: draw it from its history."""
         run = self.document.run
-        self.error_plot.clear_curves()
         if run is not None and len(run.history):
-            h = run.history
             self.error_plot.expect_until(max(run.state.iteration, 1))
-            self.error_plot.append(h.iteration, h.train_error,
-                                   h.test_error if h.test_error is not None else np.empty(0))
-            self.error_plot.refresh()
+        self.error_plot.show(None if run is None else run.history)
         self.show_neuron()
         self.describe_model()
         self.update_buttons()

@@ -1,13 +1,19 @@
-"""A run's history: every checkpoint it recorded, kept by the model, drawn by the views.
+"""A run's history: the checkpoints it recorded, kept by the model, drawn by the views.
 
 The error plot, sessions and exports all read the same :class:`History`; nothing is read
-back from a plot's buffers.
+back from a plot's buffers.  Memory is bounded: past :data:`MAX_KEPT` checkpoints the
+history keeps every second one, then every fourth, and so on (evenly thinned, the first
+always kept), and says how many recorded checkpoints one kept point stands for.
 """
 from __future__ import annotations
 
 import numpy as np
 
 from .training import Checkpoints
+
+#: At most this many checkpoints are kept (24 bytes each with held-out rows): a run of
+#: 100,000,000 iterations with a checkpoint at every one stays within about 24 MB.
+MAX_KEPT = 1_000_000
 
 
 class _Buffer:
@@ -31,6 +37,12 @@ class _Buffer:
         view.flags.writeable = False
         return view
 
+    def halve(self) -> None:
+        """Keep every second value (the first, the third, ...)."""
+        kept = self.data[: self.n : 2].copy()
+        self.data[: len(kept)] = kept
+        self.n = len(kept)
+
 
 class History:
     """The checkpoints of one run, in the order they were recorded.
@@ -39,8 +51,12 @@ class History:
     held-out error too).
     """
 
-    def __init__(self, with_test: bool) -> None:
+    def __init__(self, with_test: bool, max_kept: int = MAX_KEPT) -> None:
         self.with_test = with_test
+        self.max_kept = max_kept
+        #: one kept checkpoint stands for this many recorded ones (1 until thinned)
+        self.stride = 1
+        self._recorded = 0
         self._iteration = _Buffer(np.int64)
         self._train = _Buffer(np.float64)
         self._test = _Buffer(np.float64)
@@ -60,10 +76,23 @@ class History:
             return
         if len(self) and checkpoints.iteration[0] <= self._iteration.data[self._iteration.n - 1]:
             raise ValueError("checkpoints must be added in order")
-        self._iteration.extend(checkpoints.iteration)
-        self._train.extend(checkpoints.train_error)
+        keep = slice(None)
+        if self.stride > 1:
+            keep = (np.arange(self._recorded, self._recorded + len(checkpoints)) % self.stride) == 0
+        self._recorded += len(checkpoints)
+        self._iteration.extend(checkpoints.iteration[keep])
+        self._train.extend(checkpoints.train_error[keep])
         if self.with_test:
-            self._test.extend(checkpoints.test_error)
+            self._test.extend(checkpoints.test_error[keep])
+        while len(self) > self.max_kept:
+            self.stride *= 2
+            for buffer in (self._iteration, self._train, self._test):
+                buffer.halve()
+
+    @property
+    def recorded(self) -> int:
+        """How many checkpoints the run recorded (kept or thinned away)."""
+        return self._recorded
 
     @property
     def iteration(self) -> np.ndarray:

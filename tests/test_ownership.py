@@ -185,3 +185,20 @@ def test_a_duplicate_column_name_picks_the_column_chosen():
     labels = target_labels(["y", "x", "y"])
     assert labels == ["y (column 1)", "x", "y (column 3)"]
     assert labels.index(labels[-1]) == 2  # the default (the last column) is the last column
+
+
+def test_history_memory_is_bounded_by_thinning_evenly():
+    """Past its limit the history keeps every second checkpoint, then every fourth...: the
+    kept points stay evenly spread and the first is always kept."""
+    from model import Checkpoints
+
+    history = History(with_test=True, max_kept=1000)
+    for start in range(0, 10_000, 700):
+        at = np.arange(start, min(start + 700, 10_000))
+        history.extend(Checkpoints(at, at * 2.0, at * 3.0))
+    assert history.recorded == 10_000 and len(history) <= 1000
+    kept = history.iteration
+    assert kept[0] == 0 and np.all(np.diff(kept) == history.stride)
+    assert history.stride == 16 and len(kept) == 625
+    assert history.train_error.tolist() == (kept * 2.0).tolist()
+    assert history.test_error.tolist() == (kept * 3.0).tolist()
