@@ -16,7 +16,8 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-TESTS = ["tests/test_fuzz.py", "tests/test_faults.py", "tests/test_numerics.py", "tests/test_soak.py"]
+TESTS = ["tests/test_fuzz.py", "tests/test_faults.py", "tests/test_numerics.py", "tests/test_soak.py",
+         "tests/test_hostile_sessions.py"]
 
 
 def main() -> None:

@@ -7,6 +7,7 @@ import pytest
 
 from model import DataError, Training, TrainConfig, note_table
 from model.session import Session, parse_session, save_session, session_json
+from tests import reliability
 from tests.gui_helpers import train
 
 
@@ -41,6 +42,7 @@ def test_a_damaged_session_is_one_clear_refusal(name):
     with pytest.raises(DataError) as caught:
         parse_session(DAMAGED[name], source="bad.neuronlab")
     assert "bad.neuronlab" in str(caught.value) and "\n" not in str(caught.value)
+    reliability.count("damaged sessions refused whole")
 
 
 @pytest.mark.parametrize("key, value", [("alpha", 1e-5), ("test_fraction", 0.125),
@@ -58,6 +60,7 @@ def test_parameters_the_window_cannot_show_exactly_are_refused_and_nothing_chang
     message = window.statusBar().currentMessage()
     assert message.startswith("Cannot open the session") and "Nothing was changed" in message
     assert "cannot be set here" in message or "must be between" in message
+    reliability.count("sessions with parameters a window cannot hold, refused")
 
 
 def test_a_run_far_past_two_to_the_31_continues_and_counts_right(qtbot, window, tmp_path):
@@ -77,6 +80,7 @@ def test_a_run_far_past_two_to_the_31_continues_and_counts_right(qtbot, window, 
     assert f"{2**33 + 1000:,}" in window.status_label.text()
     assert "Finished" in window.statusBar().currentMessage()
     assert window.progress.value() == 1000
+    reliability.count("runs continued past 2**31 iterations")
 
 
 def test_a_wide_table_gets_a_bounded_ask_panel_that_still_predicts(qtbot, window):
@@ -101,6 +105,7 @@ def test_a_wide_table_gets_a_bounded_ask_panel_that_still_predicts(qtbot, window
     assert np.allclose(asked[MAX_INPUTS:], data.features.mean(axis=0)[MAX_INPUTS:])
     state = window.document.run.state
     assert panel.prediction() == float(state.predict(asked[None, :])[0])
+    reliability.count("tables of 2,000 columns opened and trained")
 
 
 def test_the_undo_history_stays_within_its_memory_budget_and_edits_stay_unsaved(qtbot, window):
@@ -119,3 +124,4 @@ def test_the_undo_history_stays_within_its_memory_budget_and_edits_stay_unsaved(
     assert window.table_model.rowCount() == 100_000  # the edit itself stays
     window.table_model.insert_row()
     assert history.count() == 1 and history.held_bytes() < history.budget
+    reliability.count("undo histories trimmed to their memory budget")
