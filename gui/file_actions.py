@@ -158,6 +158,7 @@ class FileActions(QObject):
                 self._fill_recent(settings.forget_file(str(path)))
             return False
         self.table_model.set_dataset(dataset, text=f"Open {Path(path).name}")
+        self.table_model.undo_stack.mark_saved()  # the table is the file's: nothing edited yet
         self.document.set_file(None, Path(path).name)
         self._remember(Path(path))
         self._say(f"Opened {Path(path).name}: {dataset.n_rows:,} rows, "

@@ -119,6 +119,7 @@ class MainWindow(QMainWindow):
         self.continue_button.clicked.connect(self.continue_training)
         self.reset_button.clicked.connect(self.reset)
         self.runs.status.connect(self.status_label.setText)
+        self.runs.message.connect(self.show_message)
         self.runs.fraction.connect(lambda f: self.progress.setValue(int(1000 * f)))
         self.table_model.edit_refused.connect(lambda text: self.show_message(text, True))
         self.data_panel.message.connect(self.show_message)
@@ -178,6 +179,8 @@ class MainWindow(QMainWindow):
             self.show_message(f"Cannot load the example: {exc}", error=True)
             return
         self.table_model.set_dataset(dataset, text=f"Load {example.title}")
+        self.undo_stack.mark_saved()  # the table is the example's, nothing is edited yet
+        self.document.set_file(None, example.title)
         self.show_message(f"{example.title}: {example.teaches}.")
 
     @Slot(float, float, float)

@@ -34,6 +34,8 @@ class ParametersBox(QGroupBox):
     """Learning rate, iterations, seed, checkpoint interval, held-out share, speed; Train,
     Stop, Continue, Reset; each labelled, with a one-sentence tooltip."""
 
+    CONTINUE_TIP = ("Train the current neuron for as many iterations again, continuing the "
+                    "same random stream, on the table as it is now")
     #: the person changed a parameter (not emitted by :meth:`set_config`)
     changed = Signal()
 
@@ -91,8 +93,7 @@ class ParametersBox(QGroupBox):
         self.stop_button = QPushButton("Stop", objectName="stopButton")
         self.stop_button.setToolTip("Stop the run (Esc)")
         self.continue_button = QPushButton("Continue", objectName="continueButton")
-        self.continue_button.setToolTip("Train the current neuron for as many iterations again, "
-                                        "continuing the same random stream")
+        self.continue_button.setToolTip(self.CONTINUE_TIP)
         self.reset_button = QPushButton("Reset", objectName="resetButton")
         self.reset_button.setToolTip("Forget the trained neuron and clear the plot")
         buttons = QHBoxLayout()

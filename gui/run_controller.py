@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import time
 
+import numpy as np
+
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
 from model import DataError, Training
@@ -31,6 +33,8 @@ class RunController(QObject):
     status = Signal(str)
     #: the share of the current run done, 0 to 1
     fraction = Signal(float)
+    #: a message for the status bar, and whether it is an error
+    message = Signal(str, bool)
     #: internal: hand a request to the worker's thread (queued)
     _request = Signal(object)
     _warm_up = Signal()
@@ -55,6 +59,8 @@ class RunController(QObject):
         self._worker.ended.connect(self._on_ended)
         self._thread.start()
         self._warm_up.emit()  # compile or load the kernel now, off the GUI thread
+        self._forget_when_ended = False
+        document.table_changed.connect(self._table_changed)
 
     @property
     def running(self) -> bool:
@@ -75,17 +81,56 @@ class RunController(QObject):
         self._launch(run, config.iterations, pace)
         return None
 
-    def continue_run(self, iterations: int, pace: float) -> str | None:
-        """More iterations of the current run, on the same random stream."""
+    def why_not_continue(self) -> str | None:
+        """Why Continue is not possible now (None when it is)."""
         run = self.document.run
-        if self._running or run is None:
-            return None
+        if run is None:
+            return "There is no run to continue: press Train."
         if run.state.failed:
             return "This run cannot go on: " + (run.state.stop_reason or "")
+        if not self.document.run_fits_table():
+            return ("The table has other columns than this neuron was trained on: "
+                    "press Train for a new run.")
+        return None
+
+    def continue_run(self, iterations: int, pace: float) -> str | None:
+        """More iterations of the current run, on the same random stream, on the table as
+        it is now (the run's own copy, unless the table was edited since: then the edited
+        table, which is said)."""
+        run = self.document.run
+        if self._running:
+            return None
+        reason = self.why_not_continue()
+        if reason:
+            return reason
         if run.state.iteration + iterations > MAX_TOTAL_ITERATIONS:
             return f"This run cannot go on past {MAX_TOTAL_ITERATIONS:,} iterations in all."
+        note = ""
+        try:
+            table = self.document.dataset()
+        except DataError as exc:
+            return f"Cannot continue: {exc}"
+        if not _same_table(table, run.dataset):
+            run = Run(table, run.state, run.history)
+            self.document.set_run(run)
+            note = "Continuing on the table as it is now: it was edited since this run started."
         self._launch(run, iterations, pace)
+        if note:
+            self.message.emit(note, False)
         return None
+
+    def _table_changed(self, change) -> None:
+        """A new table (loaded, or such a load undone): the run belongs to the old one, so
+        it is put away, and nothing on screen shows results of other data."""
+        if change.kind != "reset" or self.document.run is None:
+            return
+        if self._running:
+            self._forget_when_ended = True
+            self.stop()
+        else:
+            self.forget()
+            self.message.emit("The table was replaced, so the run on the previous table was "
+                              "put away: press Train to train on this one.", False)
 
     def _launch(self, run: Run, iterations: int, pace: float) -> None:
         self.run_id += 1
@@ -135,6 +180,9 @@ class RunController(QObject):
             self.fraction.emit(1.0)
         self.running_changed.emit(False)
         self.ended.emit(end)
+        if self._forget_when_ended:
+            self._forget_when_ended = False
+            self.forget()
 
     def shutdown(self) -> None:
         """Stop any run and wait for the worker thread to end."""
@@ -143,3 +191,8 @@ class RunController(QObject):
         self._thread.quit()
         self._thread.wait()
 
+
+
+def _same_table(a, b) -> bool:
+    return (a.column_names == b.column_names and np.array_equal(a.features, b.features)
+            and np.array_equal(a.target, b.target))

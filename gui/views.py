@@ -114,7 +114,9 @@ class RunViews(QObject):
         p, idle, run = self.parameters, not self.runs.running, self.document.run
         p.train_button.setEnabled(idle)
         p.stop_button.setEnabled(not idle)
-        p.continue_button.setEnabled(idle and run is not None and not run.state.failed)
+        why_not = self.runs.why_not_continue()
+        p.continue_button.setEnabled(idle and why_not is None)
+        p.continue_button.setToolTip(why_not or p.CONTINUE_TIP)
         p.reset_button.setEnabled(idle and run is not None)
 
 
@@ -153,3 +155,4 @@ class TableViews(QObject):
         mask = doc.held_out()
         self.table_model.set_held_out(mask)
         self.boundary_panel.set_data(doc.values, doc.names, mask)
+        self.run_views.update_buttons()

@@ -1,0 +1,60 @@
+"""What a learner sees: results always belong to the table shown; Continue says what it does;
+the title tells the truth about unsaved edits."""
+from __future__ import annotations
+
+from model import Training, TrainConfig, note_table
+from resources import EXAMPLES
+from tests.gui_helpers import train
+
+
+def example(title_word: str):
+    return next(e for e in EXAMPLES if title_word.lower() in e.title.lower())
+
+
+def test_loading_other_data_puts_the_old_run_away(qtbot, window):
+    train(qtbot, window)
+    assert window.continue_button.isEnabled()
+    window.load_example(example("XOR"))
+    qtbot.waitUntil(lambda: not window.continue_button.isEnabled())
+    assert window.document.run is None
+    assert window.error_plot.points()[0].size == 0 and window.model_label.text() == ""
+    assert window.boundary_plot.output.std() == 0  # no neuron drawn over the new data
+    assert "press Train" in window.continue_button.toolTip()
+
+
+def test_continue_after_an_edit_trains_on_the_table_as_it_is_now_and_says_so(qtbot, window):
+    train(qtbot, window)
+    before = window.document.run.state
+    window.table_model.setData(window.table_model.index(0, 0), "3.25")
+    window.iterations_spin.setValue(500)
+    train(qtbot, window, window.continue_button)
+    assert "Continuing on the table as it is now" in window.statusBar().currentMessage() or \
+        "Finished" in window.statusBar().currentMessage()
+    edited = window.document.dataset()
+    expected = Training.resume(edited, before)
+    expected.advance(500)
+    state = window.document.run.state
+    assert state.weights.tolist() == expected.weights.tolist() and state.bias == expected.bias
+    assert window.document.run.dataset.features[0, 0] == 3.25
+
+
+def test_continue_after_a_run_on_an_unchanged_table_is_one_longer_run(qtbot, window):
+    window.iterations_spin.setValue(3000)
+    train(qtbot, window)
+    train(qtbot, window, window.continue_button)
+    clean = Training(note_table(), TrainConfig(iterations=6000))
+    clean.advance()
+    assert window.document.run.state.weights.tolist() == clean.weights.tolist()
+
+
+def test_opening_a_file_or_an_example_is_not_an_unsaved_edit(qtbot, window, tmp_path,
+                                                            monkeypatch):
+    monkeypatch.setattr(window.file_actions, "ask_target", lambda names: len(names) - 1)
+    path = tmp_path / "good.csv"
+    path.write_text("a,b,y\n1,2,0\n3,4,1\n")
+    assert window.open_file(str(path))
+    assert not window.has_unsaved_edits() and "good.csv" in window.windowTitle()
+    window.load_example(example("XOR"))
+    assert not window.has_unsaved_edits() and "XOR" in window.windowTitle()
+    window.table_model.setData(window.table_model.index(0, 0), "0.5")
+    assert window.has_unsaved_edits() and window.isWindowModified()
