@@ -6,10 +6,11 @@ number); comma, semicolon or tab separate the cells (found on their own); a UTF-
 byte-order mark, CRLF line ends, quoted fields, blank lines and ``#`` comment lines are all
 accepted.
 
-A file is parsed a block of lines at a time by NumPy's own parser (``numpy.loadtxt``);
-only a block it refuses, or whose values are out of range, is read again line by line, to
-find the line and the column to name in the message.  The file's text is held once: its
-lines are never all split out at the same time.
+A file is checked before it is read (a regular file, at most ``MAX_CSV_BYTES``, text in
+its first block: see :mod:`model.files`), then parsed a block of lines at a time by NumPy's
+own parser (``numpy.loadtxt``); only a block it refuses, or whose values are out of range,
+is read again line by line, to find the line and the column to name in the message.  The
+file's text is held once: its lines are never all split out at the same time.
 """
 from __future__ import annotations
 
@@ -25,6 +26,7 @@ import numpy as np
 
 from .dataset import Dataset, default_names, parse_cell
 from .errors import DataError
+from .files import MAX_CSV_BYTES, read_file_bytes
 
 _DELIMITERS = (",", ";", "\t")
 #: Characters of text handed to NumPy's parser at a time (cut at a line end): small enough
@@ -241,16 +243,13 @@ def parse_csv_text(text: str, source: str | None = None, target: int | str | Non
 
 
 def read_table(path: str | Path) -> Table:
-    """Read a CSV file into a :class:`Table`; raise :class:`DataError` if it cannot."""
+    """Read a CSV file into a :class:`Table`; raise :class:`DataError` if it cannot.
+
+    Only a regular file of at most ``MAX_CSV_BYTES`` is read (a folder, a device, a pipe or
+    a bigger file is refused before reading), and one whose first block is not text is
+    refused before the rest is read."""
     path = Path(path)
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise DataError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise DataError(f"{path}: is a folder, not a file") from None
-    except OSError as exc:
-        raise DataError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+    raw = read_file_bytes(path, MAX_CSV_BYTES, "data file")
     text = _decode(raw, path.name)
     del raw  # the text alone from here on
     text = _clean(text)
