@@ -26,7 +26,7 @@ import numpy as np
 
 from .dataset import Dataset, default_names, parse_cell
 from .errors import DataError
-from .files import MAX_CSV_BYTES, read_file_bytes
+from .files import MAX_CSV_BYTES, read_file_bytes, remove_stale_temporaries
 
 _DELIMITERS = (",", ";", "\t")
 #: Characters of text handed to NumPy's parser at a time (cut at a line end): small enough
@@ -297,8 +297,12 @@ def to_csv_text(dataset: Dataset) -> str:
 
 def write_text_atomically(path: str | Path, text: str) -> None:
     """Write ``text`` to ``path`` so that a crash or a full disk never leaves a broken file:
-    the text goes to a temporary file beside it, which then replaces the old file."""
+    the text goes to a temporary file beside it, which then replaces the old file.
+
+    Temporary files of earlier saves of the same file that were killed before they could
+    finish (their process is gone) are removed first."""
     path = Path(path)
+    remove_stale_temporaries(path)
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
         with open(temporary, "w", encoding="utf-8", newline="\n") as out:

@@ -6,11 +6,16 @@ file of gigabytes, a picture.  :func:`read_file_bytes` looks at what the name is
 reads anything, refuses files larger than a stated limit, and looks at the first block
 before it reads the rest, so that each of these is a clear message at once rather than a
 program that hangs or fills the memory.
+
+:func:`remove_stale_temporaries` is the other half of writing a file atomically: a save
+killed between writing its temporary file and renaming it leaves the temporary behind,
+and the next save of the same file removes it.
 """
 from __future__ import annotations
 
 import codecs
 import os
+import re
 import stat
 from pathlib import Path
 
@@ -125,5 +130,48 @@ def read_file_bytes(path: str | Path, limit: int, kind: str) -> bytes:
     return data
 
 
+def _process_is_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)  # signal 0: only asks whether the process exists
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # it exists, and belongs to someone else
+    except OSError:
+        return True  # cannot tell: keep its file
+    return True
+
+
+def remove_stale_temporaries(path: Path) -> list[Path]:
+    """Remove the temporary files ``.<name>.<pid>.tmp`` beside ``path`` that a save killed
+    before it finished left behind: those whose process is gone.  Returns what was removed.
+
+    A temporary of a process still running (a save under way in another window) is kept.
+    Only on POSIX systems, where asking whether a process exists is harmless.
+    """
+    if os.name != "posix":
+        return []
+    pattern = re.compile(re.escape(f".{path.name}.") + r"([0-9]{1,10})\.tmp")
+    removed = []
+    try:
+        entries = list(os.scandir(path.parent))
+    except OSError:
+        return []
+    for entry in entries:
+        match = pattern.fullmatch(entry.name)
+        if match is None:
+            continue
+        pid = int(match.group(1))
+        if pid == os.getpid() or pid <= 0 or _process_is_alive(pid):
+            continue
+        try:
+            if entry.is_file(follow_symlinks=False):
+                os.unlink(entry.path)
+                removed.append(Path(entry.path))
+        except OSError:
+            pass  # someone else removed it, or it cannot be: never a reason to fail a save
+    return removed
+
+
 __all__ = ["FIRST_BLOCK", "MAX_CSV_BYTES", "MAX_SESSION_BYTES", "check_first_block", "describe_size",
-           "read_file_bytes"]
+           "read_file_bytes", "remove_stale_temporaries"]
