@@ -11,8 +11,11 @@ import sys
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     if "--headless" in args:
-        from cli import run_headless
-
+        try:
+            from cli import run_headless  # NumPy and numba: a second or so, Ctrl+C included
+        except KeyboardInterrupt:
+            sys.stderr.write("neuron-lab --headless: interrupted\n")
+            return 130
         return run_headless([a for a in args if a != "--headless"])
     from gui.app import run_gui
 
