@@ -129,7 +129,7 @@ def test_a_save_removes_the_temporary_a_killed_save_left(tmp_path, save):
         training = Training(note_table(), TrainConfig(iterations=100))
         save_session(target, Session(note_table(), training.config, training, training.advance()))
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted([target.name, alive.name, other.name])
-    reliability.count("orphan temporary files cleaned")
+    reliability.count("orphan temporary files removed")
 
 
 @pytest.mark.skipif(os.name != "posix", reason="process ids are checked on POSIX only")
@@ -149,4 +149,4 @@ def test_a_killed_save_leaves_a_temporary_that_the_next_save_removes(tmp_path):
     write_text_atomically(target, "a,y\n1,0\n")
     assert [p.name for p in tmp_path.iterdir()] == ["data.csv"]
     assert np.array_equal(read_csv(target).target, [0.0])
-    reliability.count("orphan temporary files cleaned")
+    reliability.count("orphan temporary files removed")

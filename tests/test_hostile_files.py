@@ -49,7 +49,7 @@ def refused(reader, path, *words: str) -> DataError:
     assert isinstance(error, DataError), error
     for word in words:
         assert word in str(error)
-    reliability.count("special or oversized files refused with a message")
+    reliability.count("special or huge files refused, not read")
     return error
 
 
@@ -192,7 +192,7 @@ def test_reading_a_block_at_a_time_equals_reading_all_at_once(raw, block):
     finally:
         csvio._BLOCK = saved
     assert blocks == whole
-    reliability.count("csv inputs read a few bytes at a time, same as all at once")
+    reliability.count("csv inputs read by blocks, same as whole")
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes here")
@@ -204,4 +204,4 @@ def test_the_window_refuses_a_named_pipe_from_recent_files_or_a_drop(window, tmp
     assert window.file_actions.open_path(str(pipe)) is False  # what recent files and drops call
     assert "named pipe" in window.statusBar().currentMessage()
     assert np.array_equal(window.table_model.values, table)
-    reliability.count("special or oversized files refused with a message")
+    reliability.count("special or huge files refused, not read")

@@ -61,13 +61,14 @@ def test_a_huge_checkpoint_interval_is_refused_with_its_range(every):
     out = headless("--every", every)
     assert out.returncode == 2 and out.stdout == b""
     one_error_line(out.stderr, "checkpoint interval", "between 1 and 100,000,000")
-    reliability.count("headless runs with huge arguments refused with a message")
+    reliability.count("headless: huge --every, empty --data refused")
 
 
 def test_an_empty_data_file_name_is_refused_not_replaced_by_the_note():
     status, out, err = in_process("--data", "")
     assert status == 2 and out == ""
     one_error_line(err, "--data", "empty")
+    reliability.count("headless: huge --every, empty --data refused")
 
 
 # -- numbers that are not numbers -------------------------------------------------------------------
@@ -81,7 +82,7 @@ def test_a_prediction_that_is_not_a_number_is_null_with_a_warning(monkeypatch):
     assert any("first_prediction" in w and "null" in w for w in result["warnings"])
     status, out, err = in_process("--iterations", "300")  # the summary says so in words
     assert status == 0 and "not a number" in out
-    reliability.count("headless runs with NaN outputs, valid JSON")
+    reliability.count("headless: NaN outputs, valid JSON")
 
 
 def test_huge_inputs_give_valid_json_whatever_the_processor_rounds(tmp_path):
@@ -96,7 +97,7 @@ def test_huge_inputs_give_valid_json_whatever_the_processor_rounds(tmp_path):
         assert out.stderr == b""
         if result["initial"]["first_prediction"] is None:
             assert any("first_prediction" in w for w in result["warnings"])
-        reliability.count("headless runs with NaN outputs, valid JSON")
+        reliability.count("headless: NaN outputs, valid JSON")
 
 
 def test_ordinary_json_is_exactly_what_json_dumps_gives_and_has_no_warnings():
@@ -137,14 +138,14 @@ def test_a_file_name_that_is_not_utf8_is_printed_with_its_bytes_escaped(latin1_n
     out = headless("--data", missing, env=strict)
     assert out.returncode == 2
     one_error_line(out.stderr, "donn\\xe9es-gone.csv", "no such file")
-    reliability.count("headless runs on non-UTF-8 file names")
+    reliability.count("headless: non-UTF-8 names or terminals")
 
 
 def test_a_terminal_that_takes_only_ascii_gets_escapes_not_a_crash():
     out = headless(env={"PYTHONIOENCODING": "ascii"})
     assert out.returncode == 0, out.stderr
     assert b"\\u2014" in out.stdout  # the summary's dash
-    reliability.count("headless runs on non-UTF-8 file names")
+    reliability.count("headless: non-UTF-8 names or terminals")
 
 
 # -- Ctrl+C and a closed pipe -----------------------------------------------------------------------
@@ -177,7 +178,7 @@ def test_ctrl_c_in_a_real_run_is_one_line_and_status_130():
         run.kill()
     assert run.returncode == 130, err
     assert err.decode() == "neuron-lab --headless: interrupted\n"
-    reliability.count("headless runs interrupted with Ctrl+C")
+    reliability.count("headless: Ctrl+C, one line, status 130")
 
 
 def test_a_reader_that_closes_the_pipe_early_is_not_a_traceback():
@@ -190,6 +191,7 @@ def test_a_reader_that_closes_the_pipe_early_is_not_a_traceback():
         err = run.stderr.read()
     run.wait(timeout=120)
     assert err == b"" and run.returncode == 141
+    reliability.count("headless: output pipe closed early, quiet")
 
 
 # -- millions of checkpoints ------------------------------------------------------------------------
@@ -200,7 +202,7 @@ def test_json_refuses_up_front_to_print_more_checkpoints_than_its_limit():
     one_error_line(err, "100,000,000 checkpoints", f"{MAX_JSON_CHECKPOINTS:,}", "--every to 20")
     # At the limit exactly, it goes ahead (only the count is checked here).
     assert cli.planned_checkpoints(100_000_000, 20) == MAX_JSON_CHECKPOINTS
-    reliability.count("headless runs over the checkpoint limit refused with a message")
+    reliability.count("headless: too many checkpoints refused")
 
 
 class _Discard(io.TextIOBase):
@@ -236,4 +238,4 @@ def test_memory_does_not_grow_with_the_checkpoints(as_json):
     assert peak < arrays + 64e6, f"{peak / 1e6:.0f} MB"
     if as_json:
         assert sink.written > 20 * iterations  # every checkpoint was printed
-    reliability.count("headless runs with millions of checkpoints, memory bounded")
+    reliability.count("headless: 1M checkpoints, memory bounded")
