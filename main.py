@@ -13,10 +13,11 @@ def main(argv: list[str] | None = None) -> int:
     if "--headless" in args:
         try:
             from cli import run_headless  # NumPy and numba: a second or so, Ctrl+C included
-        except KeyboardInterrupt:
+
+            return run_headless([a for a in args if a != "--headless"])
+        except KeyboardInterrupt:  # while importing: run_headless handles its own
             sys.stderr.write("neuron-lab --headless: interrupted\n")
             return 130
-        return run_headless([a for a in args if a != "--headless"])
     from gui.app import run_gui
 
     return run_gui(args)

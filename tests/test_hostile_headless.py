@@ -165,7 +165,10 @@ def test_ctrl_c_during_training_is_one_line_and_status_130(monkeypatch):
 def test_ctrl_c_in_a_real_run_is_one_line_and_status_130():
     run = subprocess.Popen([sys.executable, str(ROOT / "main.py"), "--headless",
                             "--iterations", "100000000", "--every", "1"],
-                           cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                           cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                           # as from a terminal, even when the tests run in the background
+                           # (where a shell starts them with Ctrl+C ignored)
+                           preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     maps = Path(f"/proc/{run.pid}/maps")
     try:
         # Interrupt once the program is under way (numba being loaded, or training), not
