@@ -1,5 +1,6 @@
-"""What was tried and what held: runs the fuzzing, fault, numerics and soak tests and
-prints their counts.
+"""What was tried and what held: runs the fuzzing, fault, numerics and soak tests, and the
+hostile-input tests (special and huge files, non-UTF-8 names, NaN outputs, huge arguments,
+Ctrl+C), and prints their counts.
 
     python bench/reliability.py          # CI sizes (a few minutes)
     python bench/reliability.py --long   # the longer local run
@@ -17,7 +18,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 TESTS = ["tests/test_fuzz.py", "tests/test_faults.py", "tests/test_numerics.py", "tests/test_soak.py",
-         "tests/test_hostile_sessions.py"]
+         "tests/test_hostile_sessions.py", "tests/test_hostile_files.py",
+         "tests/test_hostile_headless.py"]
 
 
 def main() -> None:
@@ -39,12 +41,13 @@ def main() -> None:
     crashed = run.returncode not in (0, 1) or not wrote_report  # pytest itself died
     failed = run.returncode != 0
     print(f"Reliability run ({'long' if args.long else 'CI'} sizes), {seconds:.0f} s: {summary}")
+    width = max([42, *map(len, counts)])
     for key in sorted(counts):
-        print(f"  {key:<42} {counts[key]:>8,}")
+        print(f"  {key:<{width}} {counts[key]:>8,}")
     lost = counts.get("faults injected", 0) - counts.get("faults survived with no data lost", 0)
-    print(f"  {'crashes':<42} {int(crashed):>8,}")
-    print(f"  {'failed checks':<42} {int(failed and not crashed):>8,}")
-    print(f"  {'data lost':<42} {lost:>8,}")
+    print(f"  {'crashes':<{width}} {int(crashed):>8,}")
+    print(f"  {'failed checks':<{width}} {int(failed and not crashed):>8,}")
+    print(f"  {'data lost':<{width}} {lost:>8,}")
     if failed:
         print(run.stdout[-4000:])
         sys.exit(1)

@@ -6,9 +6,11 @@ number); comma, semicolon or tab separate the cells (found on their own); a UTF-
 byte-order mark, CRLF line ends, quoted fields, blank lines and ``#`` comment lines are all
 accepted.
 
-A file is read in two passes at most: NumPy's own parser (``numpy.loadtxt``) reads a good
-file fast; only when it refuses, or a value is out of range, does a careful line-by-line
-pass find the line and the column to name in the message.
+A file is checked before it is read (a regular file, at most ``MAX_CSV_BYTES``, text in
+its first block: see :mod:`model.files`), then parsed a block of lines at a time by NumPy's
+own parser (``numpy.loadtxt``); only a block it refuses, or whose values are out of range,
+is read again line by line, to find the line and the column to name in the message.  The
+file's text is held once: its lines are never all split out at the same time.
 """
 from __future__ import annotations
 
@@ -18,13 +20,20 @@ import os
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterator
 
 import numpy as np
 
 from .dataset import Dataset, default_names, parse_cell
 from .errors import DataError
+from .files import MAX_CSV_BYTES, read_file_bytes, remove_stale_temporaries
 
 _DELIMITERS = (",", ";", "\t")
+#: Characters of text handed to NumPy's parser at a time (cut at a line end): small enough
+#: that a refused block is quick to read again line by line, large enough that the blocks
+#: cost nothing (a block this size also stays in the processor's cache, which makes NumPy
+#: faster than with the whole text at once).
+_BLOCK = 1 << 16
 
 
 @dataclass(frozen=True)
@@ -41,7 +50,7 @@ class Table:
     def line_of(self, row: int) -> int:
         """The file line (1-based) that holds data row ``row``."""
         seen = -1
-        for number, line in enumerate(self.text.split("\n"), start=1):
+        for number, line in _numbered_lines(self.text):
             if _is_data_line(line) and number != self.header_line:
                 seen += 1
                 if seen == row:
@@ -56,7 +65,8 @@ class Table:
         bad = np.flatnonzero(~((y >= 0.0) & (y <= 1.0)))
         if bad.size:
             line = self.line_of(int(bad[0]))
-            cell = _cells(self.text.split("\n")[line - 1], self.delimiter)[column]
+            text = next(text for number, text in _numbered_lines(self.text) if number == line)
+            cell = _cells(text, self.delimiter)[column]
             try:
                 parse_cell(cell, True, self.names[column] if self.header_line else None)
             except DataError as exc:
@@ -102,65 +112,128 @@ def _cells(line: str, delimiter: str) -> list[str]:
     return [c.strip() for c in next(csv.reader([line], delimiter=delimiter, skipinitialspace=True), [])]
 
 
-def parse_table(text: str, source: str | None = None) -> Table:
-    """Parse CSV text into a :class:`Table`; raise :class:`DataError` naming line and column."""
+def _numbered_lines(text: str, start: int = 0, number: int = 1) -> Iterator[tuple[int, str]]:
+    """``(line number, line)`` for the lines of ``text`` from offset ``start`` (which begins
+    line ``number``), split a block at a time so that they never all exist at once."""
+    while True:
+        end = text.find("\n", start + _BLOCK)
+        last = end < 0
+        block = text[start:] if last else text[start:end + 1]
+        lines = block.split("\n")
+        if not last:
+            lines.pop()  # the empty piece after the block's final line end
+        for line in lines:
+            yield number, line
+            number += 1
+        if last:
+            return
+        start = end + 1
+
+
+def _clean(text: str) -> str:
+    """``text`` without a byte-order mark, with every line end a ``\n`` (the same object
+    when there is nothing to change, so a big file is not copied for nothing)."""
     if text.startswith("\ufeff"):
         text = text[1:]
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    lines = text.split("\n")
-    first = next((i for i, line in enumerate(lines) if _is_data_line(line)), None)
-    if first is None:
-        raise DataError("there are no rows to read", source=source)
-    delimiter = _guess_delimiter(lines[first])
-    first_cells = _cells(lines[first], delimiter)
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text
+
+
+def parse_table(text: str, source: str | None = None) -> Table:
+    """Parse CSV text into a :class:`Table`; raise :class:`DataError` naming line and column."""
+    text = _clean(text)
+    start, number = 0, 1  # where the first line of data or header starts, and its number
+    while True:
+        end = text.find("\n", start)
+        line = text[start:] if end < 0 else text[start:end]
+        if _is_data_line(line):
+            break
+        if end < 0:
+            raise DataError("there are no rows to read", source=source)
+        start, number = end + 1, number + 1
+    delimiter = _guess_delimiter(line)
+    first_cells = _cells(line, delimiter)
     header = first_cells if not all(_is_number(c) for c in first_cells) else None
-    header_line = first + 1 if header is not None else None
-    try:
-        with np.errstate(all="ignore"), warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # "no data": the careful pass says it better
-            values = np.loadtxt(io.StringIO(text), delimiter=delimiter, comments="#",
-                                skiprows=first + 1 if header else 0, ndmin=2, quotechar='"',
-                                dtype=np.float64)
-        ok = values.size > 0 and values.shape[1] == len(first_cells) and np.isfinite(values).all()
-    except ValueError:
-        ok = False
-    if not ok:
-        values = _careful_pass(lines, first, delimiter, header, source)
-    if values.shape[1] < 2:
+    if len(first_cells) < 2:
         raise DataError(
             "there is only one column; the data needs at least one feature column and "
-            "the target column (the last one)", line=first + 1, source=source)
+            "the target column (the last one)", line=number, source=source)
+    if header is not None:
+        rows_start, rows_line = (len(text) if end < 0 else end + 1), number + 1
+    else:
+        rows_start, rows_line = start, number
+    values = _read_rows(text, rows_start, rows_line, delimiter, header, len(first_cells), source)
+    if values.shape[0] == 0:
+        raise DataError("there is a header but no rows of numbers", line=number, source=source)
     names = header if header is not None else [*default_names(values.shape[1] - 1), "y"]
-    return Table(list(names), values, text, header_line, delimiter, source)
+    return Table(list(names), values, text, number if header is not None else None, delimiter,
+                 source)
 
 
-def _careful_pass(lines: list[str], first: int, delimiter: str, header: list[str] | None,
+def _read_rows(text: str, start: int, number: int, delimiter: str, header: list[str] | None,
+               width: int, source: str | None) -> np.ndarray:
+    """The rows of numbers of ``text`` from offset ``start`` (line ``number``), read a block
+    at a time into one array; :class:`DataError` at the first thing wrong."""
+    values = np.empty((text.count("\n", start) + 1, width))  # room for every line
+    filled = 0
+    while start < len(text):
+        end = text.find("\n", start + _BLOCK)
+        end = len(text) if end < 0 else end + 1
+        block = text[start:end]
+        rows = _fast_block(block, delimiter, width)
+        if rows is None:
+            rows = _careful_pass(block, number, delimiter, header, width, source)
+        values[filled:filled + rows.shape[0]] = rows
+        filled += rows.shape[0]
+        number += block.count("\n")
+        start = end
+    return values[:filled]
+
+
+def _fast_block(block: str, delimiter: str, width: int) -> np.ndarray | None:
+    """The rows of ``block`` read by NumPy's parser, or ``None`` when it refuses them or a
+    value is not finite (then the careful pass says what is wrong, or reads what NumPy's
+    parser does not, such as ``1_000``)."""
+    try:
+        with np.errstate(all="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # "no data": a block of comments, say
+            rows = np.loadtxt(io.StringIO(block), delimiter=delimiter, comments="#", ndmin=2,
+                              quotechar='"', dtype=np.float64)
+    except ValueError:
+        return None
+    if rows.size == 0:
+        return None  # blank lines and comments only, or an odd row: let the careful pass look
+    if rows.shape[1] != width or not np.isfinite(rows).all():
+        return None
+    return rows
+
+
+def _careful_pass(block: str, number: int, delimiter: str, header: list[str] | None, width: int,
                   source: str | None) -> np.ndarray:
-    """Read line by line, and raise at the first thing wrong, naming its line and column."""
-    width = len(header) if header is not None else len(_cells(lines[first], delimiter))
+    """Read ``block`` (starting at line ``number``) line by line, and raise at the first thing
+    wrong, naming its line and column."""
     rows: list[list[float]] = []
-    for index in range(first + (1 if header is not None else 0), len(lines)):
-        line = lines[index]
+    for line_number, line in _numbered_lines(block, 0, number):
         if not _is_data_line(line):
             continue
         try:
             cells = _cells(line, delimiter)
         except csv.Error as exc:
-            raise DataError(f"the row cannot be read as CSV ({exc})", line=index + 1,
+            raise DataError(f"the row cannot be read as CSV ({exc})", line=line_number,
                             source=source) from None
         if len(cells) != width:
             raise DataError(
                 f"this row has {len(cells)} cells, but the {'header' if header else 'first row'}"
-                f" has {width}", line=index + 1, source=source)
+                f" has {width}", line=line_number, source=source)
         row = []
         for c, cell in enumerate(cells):
             try:
                 row.append(parse_cell(cell, False, header[c] if header else None))
             except DataError as exc:
-                raise DataError(exc.message, line=index + 1, column=c + 1, source=source) from None
+                raise DataError(exc.message, line=line_number, column=c + 1,
+                                source=source) from None
         rows.append(row)
-    if not rows:
-        raise DataError("there is a header but no rows of numbers", line=first + 1, source=source)
     return np.array(rows, dtype=np.float64).reshape(len(rows), width)
 
 
@@ -170,21 +243,20 @@ def parse_csv_text(text: str, source: str | None = None, target: int | str | Non
 
 
 def read_table(path: str | Path) -> Table:
-    """Read a CSV file into a :class:`Table`; raise :class:`DataError` if it cannot."""
+    """Read a CSV file into a :class:`Table`; raise :class:`DataError` if it cannot.
+
+    Only a regular file of at most ``MAX_CSV_BYTES`` is read (a folder, a device, a pipe or
+    a bigger file is refused before reading), and one whose first block is not text is
+    refused before the rest is read."""
     path = Path(path)
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise DataError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise DataError(f"{path}: is a folder, not a file") from None
-    except OSError as exc:
-        raise DataError(f"{path}: cannot be read ({exc.strerror or exc})") from None
-    return parse_table_bytes(raw, source=path.name)
+    raw = read_file_bytes(path, MAX_CSV_BYTES, "data file")
+    text = _decode(raw, path.name)
+    del raw  # the text alone from here on
+    text = _clean(text)
+    return parse_table(text, source=path.name)
 
 
-def parse_table_bytes(raw: bytes, source: str | None = None) -> Table:
-    """A file's bytes as a :class:`Table`: UTF-8 text (a byte-order mark is fine)."""
+def _decode(raw: bytes, source: str | None) -> str:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -194,7 +266,12 @@ def parse_table_bytes(raw: bytes, source: str | None = None) -> Table:
         line = text[: text.index("\x00")].count("\n") + 1
         raise DataError("the file holds a NUL byte: it is not a text file", line=line,
                         source=source)
-    return parse_table(text, source=source)
+    return text
+
+
+def parse_table_bytes(raw: bytes, source: str | None = None) -> Table:
+    """A file's bytes as a :class:`Table`: UTF-8 text (a byte-order mark is fine)."""
+    return parse_table(_decode(raw, source), source=source)
 
 
 def parse_csv_bytes(raw: bytes, source: str | None = None,
@@ -220,8 +297,12 @@ def to_csv_text(dataset: Dataset) -> str:
 
 def write_text_atomically(path: str | Path, text: str) -> None:
     """Write ``text`` to ``path`` so that a crash or a full disk never leaves a broken file:
-    the text goes to a temporary file beside it, which then replaces the old file."""
+    the text goes to a temporary file beside it, which then replaces the old file.
+
+    Temporary files of earlier saves of the same file that were killed before they could
+    finish (their process is gone) are removed first."""
     path = Path(path)
+    remove_stale_temporaries(path)
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
         with open(temporary, "w", encoding="utf-8", newline="\n") as out:

@@ -24,6 +24,7 @@ import numpy as np
 from .csvio import write_text_atomically
 from .dataset import Dataset
 from .errors import DataError
+from .files import MAX_SESSION_BYTES, read_file_bytes
 from .training import Checkpoints, Training, TrainConfig
 
 FORMAT = "neuron-lab-session"
@@ -155,14 +156,16 @@ def save_session(path: str | Path, session: Session) -> None:
 
 
 def load_session(path: str | Path) -> Session:
-    """Read a session file; :class:`DataError` with a clear message if it cannot."""
+    """Read a session file; :class:`DataError` with a clear message if it cannot.
+
+    Only a regular file of at most ``MAX_SESSION_BYTES`` is read, and one whose first block
+    is not text is refused before the rest is read (see :func:`model.files.read_file_bytes`).
+    """
     path = Path(path)
+    raw = read_file_bytes(path, MAX_SESSION_BYTES, "session")
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise DataError(f"{path}: no such file") from None
+        text = raw.decode("utf-8")
     except UnicodeDecodeError:
         raise DataError("this is not a session file (it is not UTF-8 text)", source=path.name) from None
-    except OSError as exc:
-        raise DataError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+    del raw
     return parse_session(text, source=path.name)

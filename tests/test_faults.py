@@ -1,13 +1,21 @@
-"""Faults: a full disk, a read-only folder, a file that vanishes; a message each time,
-and nothing already open is lost."""
+"""Faults: a full disk, a read-only folder, a file that vanishes, a save killed half-way;
+a message each time, and nothing already open is lost."""
 from __future__ import annotations
 
 import errno
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
 
 import model.csvio as csvio
+import model.files as files
+from model import Training, TrainConfig, note_table, read_csv
+from model.csvio import write_csv, write_text_atomically
+from model.session import Session, save_session
 from tests.gui_helpers import train
 from tests import reliability
 
@@ -86,7 +94,7 @@ def test_an_unreadable_file_gives_a_message(trained, tmp_path, monkeypatch):
     window = trained
     path = tmp_path / "secret.csv"
     path.write_text("a,y\n1,0\n")
-    monkeypatch.setattr(csvio.Path, "read_bytes", read_only)
+    monkeypatch.setattr(files, "open", read_only, raising=False)  # where every file is read
     monkeypatch.setattr(window.file_actions, "ask_open_path", lambda *a: str(path))
     table = window.table_model.values.copy()
     window.file_actions.open_data()
@@ -94,3 +102,51 @@ def test_an_unreadable_file_gives_a_message(trained, tmp_path, monkeypatch):
     assert "Permission denied" in window.statusBar().currentMessage()
     assert np.array_equal(window.table_model.values, table)
     reliability.count("faults survived with no data lost")
+
+
+# -- temporary files left by a killed save ------------------------------------------------------
+
+def dead_pid() -> int:
+    """The id of a process that has ended (and been reaped)."""
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    child.wait()
+    return child.pid
+
+
+@pytest.mark.skipif(os.name != "posix", reason="process ids are checked on POSIX only")
+@pytest.mark.parametrize("save", ["csv", "session"])
+def test_a_save_removes_the_temporary_a_killed_save_left(tmp_path, save):
+    target = tmp_path / "out.file"
+    orphan = tmp_path / f".out.file.{dead_pid()}.tmp"
+    orphan.write_text("half a file")
+    alive = tmp_path / f".out.file.{os.getppid()}.tmp"  # a save under way in another process
+    alive.write_text("being written")
+    other = tmp_path / f".other.file.{dead_pid()}.tmp"  # another file's: not this save's business
+    other.write_text("not ours")
+    if save == "csv":
+        write_csv(target, note_table())
+    else:
+        training = Training(note_table(), TrainConfig(iterations=100))
+        save_session(target, Session(note_table(), training.config, training, training.advance()))
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([target.name, alive.name, other.name])
+    reliability.count("orphan temporary files removed")
+
+
+@pytest.mark.skipif(os.name != "posix", reason="process ids are checked on POSIX only")
+def test_a_killed_save_leaves_a_temporary_that_the_next_save_removes(tmp_path):
+    target = tmp_path / "data.csv"
+    code = (
+        "import os, signal, sys\n"
+        f"sys.path.insert(0, {str(Path(__file__).resolve().parent.parent)!r})\n"
+        "import model.csvio as csvio\n"
+        "csvio.os.fsync = lambda fd: os.kill(os.getpid(), signal.SIGKILL)\n"
+        f"csvio.write_text_atomically({str(target)!r}, 'a,y\\n1,0\\n')\n"
+    )
+    run = subprocess.run([sys.executable, "-c", code], timeout=120)
+    assert run.returncode == -9
+    left = [p.name for p in tmp_path.iterdir()]
+    assert len(left) == 1 and left[0].startswith(".data.csv.") and left[0].endswith(".tmp")
+    write_text_atomically(target, "a,y\n1,0\n")
+    assert [p.name for p in tmp_path.iterdir()] == ["data.csv"]
+    assert np.array_equal(read_csv(target).target, [0.0])
+    reliability.count("orphan temporary files removed")
