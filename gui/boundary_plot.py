@@ -69,11 +69,11 @@ class BoundaryPlot(pg.PlotWidget):
     delete_row_requested = Signal(int)
 
     def __init__(self, parent=None) -> None:
-        super().__init__(parent, background="w")
+        # No context menu: clicks edit the data (and not building the menu saves start-up time).
+        super().__init__(parent, background="w", enableMenu=False)
         self.setObjectName("boundaryPlot")
         item = self.getPlotItem()
         item.setTitle("Where the neuron says 0 and 1")
-        item.setMenuEnabled(False)
         item.getViewBox().setMouseEnabled(x=False, y=False)
         self.image = pg.ImageItem(axisOrder="col-major")
         self.image.setLookupTable(PALE_MAP.getLookupTable(0.0, 1.0, 256))
