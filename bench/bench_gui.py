@@ -1,16 +1,20 @@
 """How the window holds up during Max-speed runs (offscreen).
 
 For runs of 10 million and 100 million iterations on the note's table, prints the longest
-and the 99th-percentile gap between the ticks of a 10 ms timer on the GUI thread (goal:
-p99 under 50 ms), the wall time of the run against the kernel's own time for the same run
-measured in this process (goal: within 1.5 times), and the number of points drawn.
+and the 99th-percentile gap between the ticks of a 10 ms timer on the GUI thread (goals, on
+a 2-core machine: p99 at most 25 ms, the longest at most 50 ms), the wall time of the run
+against the kernel's own time for the same run measured in this process (goal: within 1.5
+times), and the number of points drawn.
+``--profile`` also prints where the GUI thread's time went during each run (cProfile).
 
-    python bench/bench_gui.py [--iterations 10000000 100000000]
+    python bench/bench_gui.py [--iterations 10000000 100000000] [--profile]
 """
 from __future__ import annotations
 
 import argparse
+import cProfile
 import os
+import pstats
 import sys
 import time
 from pathlib import Path
@@ -26,8 +30,11 @@ from PySide6.QtWidgets import QApplication  # noqa: E402
 from gui.main_window import MAX_SPEED, MainWindow  # noqa: E402
 from model import Training, TrainConfig, kernel, note_table  # noqa: E402
 
+from machine import describe  # noqa: E402
 
-def gui_run(window: MainWindow, iterations: int) -> tuple[float, np.ndarray, int, int]:
+
+def gui_run(window: MainWindow, iterations: int,
+            profile: cProfile.Profile | None = None) -> tuple[float, np.ndarray, int, int]:
     window.speed_combo.setCurrentIndex(MAX_SPEED)
     window.iterations_spin.setValue(iterations)
     ticks: list[float] = []
@@ -37,10 +44,14 @@ def gui_run(window: MainWindow, iterations: int) -> tuple[float, np.ndarray, int
     loop = QEventLoop()
     window.training_finished.connect(loop.quit)
     timer.start()
+    if profile is not None:
+        profile.enable()  # this thread only: the GUI thread
     started = time.perf_counter()
     window.train_button.click()
     loop.exec()
     wall = time.perf_counter() - started
+    if profile is not None:
+        profile.disable()
     timer.stop()
     window.training_finished.disconnect(loop.quit)
     stored = window.error_plot.points()[0].size
@@ -58,7 +69,10 @@ def kernel_run(iterations: int) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--iterations", type=int, nargs="+", default=[10_000_000, 100_000_000])
+    parser.add_argument("--profile", action="store_true",
+                        help="print the GUI thread's busiest functions for each run")
     args = parser.parse_args()
+    print(f"machine: {describe()}")
     app = QApplication.instance() or QApplication([])
     import tempfile
 
@@ -71,12 +85,15 @@ def main() -> None:
     window.show()
     app.processEvents()
     for n in args.iterations:
-        wall, gaps, stored, shown = gui_run(window, n)
+        profile = cProfile.Profile() if args.profile else None
+        wall, gaps, stored, shown = gui_run(window, n, profile)
         reference = kernel_run(n)
         print(f"{n:>12,} iterations: GUI thread gaps p99 {np.percentile(gaps, 99) * 1000:6.1f} ms, "
-              f"longest {gaps.max() * 1000:6.1f} ms (goal p99 < 50 ms)")
+              f"longest {gaps.max() * 1000:6.1f} ms (goal p99 <= 25 ms, longest <= 50 ms)")
         print(f"{'':>25} wall {wall:6.2f} s vs kernel {reference:6.2f} s = {wall / reference:4.2f} x "
               f"(goal <= 1.5 x); {stored:,} checkpoints plotted, {shown:,} points drawn")
+        if profile is not None:
+            pstats.Stats(profile).sort_stats("tottime").print_stats(15)
     window.file_actions.confirm_discard = lambda: True  # a script: nothing to keep
     window.close()
 

@@ -28,7 +28,7 @@ import numpy as np  # noqa: E402
 from PySide6.QtCore import QEventLoop, Qt, QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
-from bench.machine import describe_machine  # noqa: E402
+from machine import describe  # noqa: E402
 from gui import settings  # noqa: E402
 from gui.main_window import MAX_SPEED, MainWindow  # noqa: E402
 from model import Dataset, Training, TrainConfig, note_table  # noqa: E402
@@ -138,7 +138,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sessions", type=int, default=100)
     args = parser.parse_args()
-    print(describe_machine())
+    print(f"machine: {describe()}")
     with tempfile.TemporaryDirectory() as folder:
         settings.use_folder(folder)
         app = QApplication.instance() or QApplication([])

@@ -1,5 +1,9 @@
 """The decision boundary: the neuron's output over two features, the 0.5 line, and the data.
 
+The 0.5 line is computed exactly in the model (:func:`model.boundary.boundary_line`: for one
+neuron it is a straight line) and drawn as a two-point curve, so a redraw during a run costs
+the GUI thread no contour tracing.
+
 Blue means the neuron says 0, orange that it says 1 (a pair that colour-blind people tell
 apart); the colour bar says so.  Data points are coloured by their target, held-out rows
 hollow.  A click adds a point of class 1, Shift+click one of class 0, Ctrl+click deletes the
@@ -13,6 +17,7 @@ from PySide6.QtCore import QPointF, QRectF, Qt, Signal, Slot
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from model import Plane, output_image
+from model.boundary import boundary_line
 
 BLUE = (31, 119, 180)
 ORANGE = (230, 120, 20)
@@ -56,7 +61,7 @@ def _point_style(target: float, held: bool) -> tuple:
 
 
 class BoundaryPlot(pg.PlotWidget):
-    """Heat map of the output, the 0.5 contour and the rows, over a :class:`Plane`."""
+    """Heat map of the output, the 0.5 line and the rows, over a :class:`Plane`."""
 
     #: x, y and the class (1.0 or 0.0) of a point the person clicked into existence
     add_point_requested = Signal(float, float, float)
@@ -64,11 +69,11 @@ class BoundaryPlot(pg.PlotWidget):
     delete_row_requested = Signal(int)
 
     def __init__(self, parent=None) -> None:
-        super().__init__(parent, background="w")
+        # No context menu: clicks edit the data (and not building the menu saves start-up time).
+        super().__init__(parent, background="w", enableMenu=False)
         self.setObjectName("boundaryPlot")
         item = self.getPlotItem()
         item.setTitle("Where the neuron says 0 and 1")
-        item.setMenuEnabled(False)
         item.getViewBox().setMouseEnabled(x=False, y=False)
         self.image = pg.ImageItem(axisOrder="col-major")
         self.image.setLookupTable(PALE_MAP.getLookupTable(0.0, 1.0, 256))
@@ -77,8 +82,11 @@ class BoundaryPlot(pg.PlotWidget):
         # An image first, so that setRect() later scales 120 cells, not an empty image.
         self.image.setImage(np.full((RESOLUTION, RESOLUTION), 0.5), levels=(0.0, 1.0))
         item.addItem(self.image)
-        self.contour = pg.IsocurveItem(level=0.5, pen=pg.mkPen((20, 20, 20), width=2))
-        self.contour.setParentItem(self.image)
+        # The 0.5 line: one curve item, created once and given its two ends on each redraw.
+        self.line = pg.PlotCurveItem(pen=pg.mkPen((20, 20, 20), width=2), antialias=True)
+        self.line.setObjectName("boundaryLine")
+        self.line.setZValue(-5)  # over the picture, under the points
+        item.addItem(self.line, ignoreBounds=True)
         self.points = pg.ScatterPlotItem(size=9, pxMode=True)
         item.addItem(self.points)
         self.colour_bar = pg.ColorBarItem(values=(0.0, 1.0), colorMap=PALE_MAP,
@@ -94,6 +102,8 @@ class BoundaryPlot(pg.PlotWidget):
         self._weights: np.ndarray | None = None
         self._bias = 0.0
         self.output = np.full((RESOLUTION, RESOLUTION), 0.5)
+        #: The ends of the 0.5 line drawn, ``[[x0, y0], [x1, y1]]``, or None when none is.
+        self.line_ends: np.ndarray | None = None
 
     @property
     def plane(self) -> Plane | None:
@@ -138,7 +148,7 @@ class BoundaryPlot(pg.PlotWidget):
         self._redraw_output()
 
     def set_neuron(self, weights: np.ndarray | None, bias: float = 0.0) -> None:
-        """Redraw the heat map and the contour for a neuron (None: no neuron yet)."""
+        """Redraw the heat map and the 0.5 line for a neuron (None: no neuron yet)."""
         self._weights = None if weights is None else np.asarray(weights, dtype=np.float64)
         self._bias = float(bias)
         self._redraw_output()
@@ -148,12 +158,18 @@ class BoundaryPlot(pg.PlotWidget):
         if plane is None or self._weights is None or len(self._weights) != len(plane.held):
             self.output = np.full((RESOLUTION, RESOLUTION), 0.5)
             self.image.setImage(self.output, levels=(0.0, 1.0), autoLevels=False)
-            self.contour.setData(None)
+            self._set_line(None)
             return
         self.output = output_image(plane, self._weights, self._bias, RESOLUTION)
         self.image.setImage(self.output, levels=(0.0, 1.0), autoLevels=False)
-        # Where the output is NaN (overflowing inputs) there is no line to draw.
-        self.contour.setData(np.nan_to_num(self.output, nan=0.5))
+        self._set_line(boundary_line(plane, self._weights, self._bias))
+
+    def _set_line(self, ends: np.ndarray | None) -> None:
+        self.line_ends = ends
+        if ends is None:
+            self.line.setData(x=np.empty(0), y=np.empty(0))
+        else:
+            self.line.setData(x=ends[:, 0], y=ends[:, 1])
 
     # -- clicks --------------------------------------------------------------------
     def _clicked(self, event) -> None:

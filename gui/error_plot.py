@@ -1,4 +1,13 @@
-"""The error plot: the summed squared error over the rows, growing as training runs."""
+"""The error plot: the summed squared error over the rows, growing as training runs.
+
+A run of 100 million iterations has a million checkpoints.  Handing them all to the curve
+on every redraw would make pyqtgraph reduce a million points each time (clipping,
+downsampling, bounds) on the GUI thread.  Instead each series keeps, as checkpoints
+arrive, the minimum and the maximum of fixed buckets of consecutive points (the same
+"peak" picture pyqtgraph draws), so a redraw costs the new points and a few thousand
+buckets, however long the run.  Small series, and a view zoomed in to a few thousand
+points, are drawn point for point.
+"""
 from __future__ import annotations
 
 import time
@@ -10,6 +19,77 @@ from model.history import History
 
 TRAIN_PEN = pg.mkPen(color=(31, 119, 180), width=1)  # blue
 TEST_PEN = pg.mkPen(color=(230, 120, 20), width=1)  # orange: readable beside blue for everyone
+
+#: Up to this many points a series is drawn point for point; beyond, as the minimum and
+#: maximum of each bucket, between MAX_BUCKETS / 2 and MAX_BUCKETS buckets (a few per pixel
+#: of any screen's width).
+RAW_POINTS = 4096
+MAX_BUCKETS = 2048
+
+
+class _Envelope:
+    """The minimum and the maximum of each bucket of ``size`` consecutive points, kept up
+    to date as points arrive: each new point is looked at once, and when there are more
+    than :data:`MAX_BUCKETS` buckets, neighbours merge (the size doubles)."""
+
+    def __init__(self) -> None:
+        self.size = 1
+        self.count = 0  # complete buckets
+        self.low = np.empty(MAX_BUCKETS + 1)
+        self.high = np.empty(MAX_BUCKETS + 1)
+
+    @property
+    def covered(self) -> int:
+        """Points summed up in complete buckets (the rest are the tail)."""
+        return self.count * self.size
+
+    def update(self, y: np.ndarray) -> None:
+        """Take in the points of ``y`` not yet in a complete bucket."""
+        while (whole := (len(y) - self.covered) // self.size) > 0:
+            take = min(whole, MAX_BUCKETS + 1 - self.count)
+            start = self.covered
+            block = y[start:start + take * self.size].reshape(take, self.size)
+            self.low[self.count:self.count + take] = block.min(axis=1)
+            self.high[self.count:self.count + take] = block.max(axis=1)
+            self.count += take
+            if self.count > MAX_BUCKETS:
+                self._merge()
+
+    def _merge(self) -> None:
+        pairs = self.count // 2  # an odd last bucket goes back to the tail
+        self.low[:pairs] = np.minimum(self.low[0:2 * pairs:2], self.low[1:2 * pairs:2])
+        self.high[:pairs] = np.maximum(self.high[0:2 * pairs:2], self.high[1:2 * pairs:2])
+        self.count = pairs
+        self.size *= 2
+
+    def curve(self, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Points to draw for the series ``x``, ``y`` this envelope has seen: each bucket
+        as a vertical stroke from its minimum to its maximum at its first x, then the tail
+        point for point."""
+        covered = self.covered
+        tail = len(y) - covered
+        xs = np.empty(2 * self.count + tail)
+        ys = np.empty(2 * self.count + tail)
+        starts = x[0:covered:self.size]
+        xs[0:2 * self.count:2] = starts
+        xs[1:2 * self.count:2] = starts
+        ys[0:2 * self.count:2] = self.low[:self.count]
+        ys[1:2 * self.count:2] = self.high[:self.count]
+        xs[2 * self.count:] = x[covered:]
+        ys[2 * self.count:] = y[covered:]
+        return xs, ys
+
+
+def _peaks(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The same picture as :class:`_Envelope` for any stretch of points, computed at once."""
+    size = -(-len(y) // MAX_BUCKETS)
+    count = len(y) // size
+    block = y[:count * size].reshape(count, size)
+    xs = np.repeat(x[0:count * size:size], 2)
+    ys = np.empty(2 * count)
+    ys[0::2] = block.min(axis=1)
+    ys[1::2] = block.max(axis=1)
+    return np.concatenate([xs, x[count * size:]]), np.concatenate([ys, y[count * size:]])
 
 
 class _FloatIterations:
@@ -26,10 +106,40 @@ class _FloatIterations:
         if history.stride != self.stride or len(source) < self.n:
             self.n, self.stride = 0, history.stride
         if len(source) > len(self.x):
-            self.x = np.resize(self.x, max(len(source), 2 * len(self.x)))
+            # Copy only the filled part (np.resize would also fill the new half by repeating
+            # the data: ten times slower, a 20 ms pause at a million checkpoints).
+            grown = np.empty(max(len(source), 2 * len(self.x)))
+            grown[:self.n] = self.x[:self.n]
+            self.x = grown
         self.x[self.n:len(source)] = source[self.n:]
         self.n = len(source)
         return self.x[: self.n]
+
+
+class _Series:
+    """What one curve draws of a series of the history, and its envelope."""
+
+    def __init__(self) -> None:
+        self.envelope = _Envelope()
+        self.stride = 1
+
+    def shown(self, x: np.ndarray, y: np.ndarray, stride: int,
+              x_range: tuple[float, float] | None) -> tuple[np.ndarray, np.ndarray]:
+        """What to hand the curve: every point if there are few, else the envelope; for a
+        view zoomed in on part of the series (``x_range``), that part alone, likewise."""
+        if len(y) <= RAW_POINTS:
+            return x, y
+        if stride != self.stride:  # the history was thinned: its points moved
+            self.envelope, self.stride = _Envelope(), stride
+        self.envelope.update(y)
+        if x_range is not None:
+            # One point beyond each side, so that the line runs on to the view's edges.
+            first = max(0, int(np.searchsorted(x, x_range[0])) - 1)
+            last = min(len(y), int(np.searchsorted(x, x_range[1], side="right")) + 1)
+            if first > 0 or last < len(y):
+                part_x, part_y = x[first:last], y[first:last]
+                return (part_x, part_y) if len(part_y) <= RAW_POINTS else _peaks(part_x, part_y)
+        return self.envelope.curve(x, y)
 
 
 class ErrorPlot(pg.PlotWidget):
@@ -54,8 +164,13 @@ class ErrorPlot(pg.PlotWidget):
         self._test_in_legend = False
         self._history: History | None = None
         self._x = _FloatIterations()
-        self._dirty = False
+        self._train = _Series()
+        self._test = _Series()
         self._shown: tuple = (np.empty(0), np.empty(0), None)
+        self._dirty = False
+        self._refreshing = False
+        # Zooming in (or out) redraws from the full series, at the new view's resolution.
+        item.getViewBox().sigXRangeChanged.connect(self._view_changed)
         #: How long the last paint took, in seconds: redraws are paced by it.
         self.last_paint_seconds = 0.0
 
@@ -79,7 +194,7 @@ class ErrorPlot(pg.PlotWidget):
     def show(self, history: History | None) -> None:
         """Draw ``history`` (None: nothing), now and at every :meth:`refresh`."""
         self._history = history
-        self._x = _FloatIterations()
+        self._x, self._train, self._test = _FloatIterations(), _Series(), _Series()
         self._dirty = True
         self.refresh()
 
@@ -91,18 +206,26 @@ class ErrorPlot(pg.PlotWidget):
         self._dirty = True
 
     def refresh(self) -> None:
-        """Hand the buffers' filled parts to the curves, if anything changed."""
-        if not self._dirty:
+        """Hand the curves what there is to draw of the history, if anything changed."""
+        if not self._dirty or self._refreshing:
             return
         self._dirty = False
         history = self._history
         x = self._x.of(history) if history is not None else np.empty(0)
         train = history.train_error if history is not None else np.empty(0)
         test = history.test_error if history is not None else None
-        self.train_curve.setData(x, train)
-        self.test_curve.setData(x if test is not None else np.empty(0),
-                                test if test is not None else np.empty(0))
         self._shown = (x, train, test)
+        stride = history.stride if history is not None else 1
+        self._refreshing = True  # setData can move the view, which asks for a refresh
+        try:
+            x_range = self._zoomed_range()
+            self.train_curve.setData(*self._train.shown(x, train, stride, x_range))
+            if test is not None:
+                self.test_curve.setData(*self._test.shown(x, test, stride, x_range))
+            else:
+                self.test_curve.setData(np.empty(0), np.empty(0))
+        finally:
+            self._refreshing = False
         has_test = test is not None and len(test) > 0
         self.test_curve.setVisible(has_test)
         if has_test != self._test_in_legend:
@@ -111,6 +234,19 @@ class ErrorPlot(pg.PlotWidget):
             else:
                 self.legend.removeItem(self.test_curve)
             self._test_in_legend = has_test
+
+    def _zoomed_range(self) -> tuple[float, float] | None:
+        """The x range shown, or None when it holds every checkpoint (the usual case)."""
+        x = self._shown[0]
+        if len(x) == 0:
+            return None
+        low, high = self.getPlotItem().getViewBox().viewRange()[0]
+        return None if low <= x[0] and x[-1] <= high else (low, high)
+
+    def _view_changed(self, *args) -> None:
+        if len(self._shown[0]) > RAW_POINTS:
+            self._dirty = True
+            self.refresh()
 
     def points(self, name: str = "train") -> tuple[np.ndarray, np.ndarray]:
         """The checkpoints drawn at the last refresh for ``name`` (``train`` or ``test``)."""

@@ -11,11 +11,10 @@ from PySide6.QtWidgets import QApplication
 
 from tests.gui_helpers import TIMEOUT, train
 from model import Dataset, Plane, Training, TrainConfig, note_table, output_image, predict, read_csv
+from model.boundary import boundary_line, contour_lines
 from resources import EXAMPLES
 
-
-
-
+EPS = np.finfo(np.float64).eps
 
 
 def click(w, x, y, modifier=Qt.KeyboardModifier.NoModifier):
@@ -57,9 +56,197 @@ def test_boundary_image_equals_the_trained_neurons_predictions(qtbot, window):
     _, _, rows = plot.plane.grid_features(plot.output.shape[0])
     assert np.array_equal(plot.output.T.ravel(), training.predict(rows))
     assert np.array_equal(plot.image.image, plot.output)
-    # The 0.5 contour is drawn: the neuron's line crosses this picture.
-    plot.contour.generatePath()  # (pyqtgraph makes it lazily, at paint time)
-    assert plot.contour.path is not None and not plot.contour.path.isEmpty()
+    # The 0.5 line is drawn: the neuron's line crosses this picture, and the curve is it.
+    ends = boundary_line(plot.plane, training.weights, training.bias)
+    assert ends is not None and np.array_equal(plot.line_ends, ends)
+    x, y = plot.line.getData()
+    assert x.tolist() == ends[:, 0].tolist() and y.tolist() == ends[:, 1].tolist()
+    assert plot.line in plot.getPlotItem().items  # one item, updated in place
+    window.reset_button.click()
+    assert plot.line_ends is None and len(plot.line.getData()[0]) == 0
+
+
+def test_one_feature_boundary_is_upright_across_the_target_axis(qtbot, window):
+    window.table_model.set_dataset(Dataset.from_arrays([[-3.0], [-1.0], [1.0], [3.0]], [0, 0, 1, 1]))
+    window.alpha_spin.setValue(0.5)
+    train(qtbot, window)
+    plot, training = window.boundary_plot, window._training
+    ends = plot.line_ends
+    assert ends is not None
+    assert ends[0, 0] == ends[1, 0]  # upright
+    assert sorted(ends[:, 1].tolist()) == list(plot.plane.y_range)  # the whole height
+    assert abs(float(training.predict(ends[:1, :1])[0]) - 0.5) < 1e-12
+
+
+# -- the 0.5 line, exactly ---------------------------------------------------------------
+
+def rows_at(plane, points):
+    """Feature rows for points (x, y) of a plane, the other features held."""
+    rows = np.tile(np.asarray(plane.held, dtype=np.float64), (len(points), 1))
+    rows[:, plane.x_column] = points[:, 0]
+    if plane.y_column is not None:
+        rows[:, plane.y_column] = points[:, 1]
+    return rows
+
+
+def rounding_scale(plane, weights, bias):
+    """The size of the terms summed into z anywhere in the view: rounding is relative to it."""
+    w = np.abs(weights)
+    others = np.ones(len(w), bool)
+    others[plane.x_column] = False
+    total = abs(bias) + w[plane.x_column] * max(map(abs, plane.x_range))
+    if plane.y_column is not None:
+        others[plane.y_column] = False
+        total += w[plane.y_column] * max(map(abs, plane.y_range))
+    return total + float(np.sum(w[others] * np.abs(plane.held[others])))
+
+
+def check_line(plane, weights, bias):
+    ends = boundary_line(plane, weights, bias)
+    scale = rounding_scale(plane, weights, bias)
+    (x0, x1), (y0, y1) = plane.x_range, plane.y_range
+    corners = np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]])
+    z_corners = rows_at(plane, corners) @ weights + bias
+    if ends is None:
+        # Nowhere in the view is the output on both sides of 0.5 (beyond rounding).
+        assert z_corners.min() >= -1e-12 * scale or z_corners.max() <= 1e-12 * scale
+        return None
+    assert ends.shape == (2, 2) and not np.array_equal(ends[0], ends[1])
+    for x, y in ends:  # each end on the view's edge
+        assert x0 <= x <= x1 and y0 <= y <= y1
+        assert x in (x0, x1) or y in (y0, y1)
+    t = np.linspace(0.0, 1.0, 9)[:, None]
+    points = ends[0] + t * (ends[1] - ends[0])
+    p = predict(rows_at(plane, points), weights, bias)
+    np.testing.assert_allclose(p, 0.5, rtol=0, atol=1e-12 * scale + EPS)
+    return ends
+
+
+magnitudes = st.builds(lambda m, e: m * 10.0 ** e, st.floats(-1, 1), st.integers(-8, 8))
+
+
+@given(st.integers(1, 4), st.data())
+def test_the_line_is_where_the_output_is_one_half(n_features, data):
+    features = np.array(data.draw(st.lists(
+        st.lists(magnitudes, min_size=n_features, max_size=n_features), min_size=1, max_size=6)))
+    x_column = data.draw(st.integers(0, n_features - 1))
+    y_column = None if n_features == 1 else data.draw(st.integers(0, n_features - 1))
+    plane = Plane.around(features, x_column, y_column)
+    weights = np.array(data.draw(st.lists(magnitudes | st.just(0.0),
+                                          min_size=n_features, max_size=n_features)))
+    check_line(plane, weights, data.draw(magnitudes | st.just(0.0)))
+
+
+def test_lines_through_the_view_that_the_data_puts_there():
+    rs = np.random.RandomState(1)
+    features = rs.randn(40, 3) * [1.0, 50.0, 1e-3] + [0.0, 1000.0, 0.0]
+    plane = Plane.around(features, 0, 1)
+    drawn = 0
+    for _ in range(200):
+        weights = rs.randn(3) * [1.0, 0.02, 100.0]
+        # A bias that puts the 0.5 line through a random point of the view.
+        point = rows_at(plane, np.array([[rs.uniform(*plane.x_range), rs.uniform(*plane.y_range)]]))
+        drawn += check_line(plane, weights, -float(point[0] @ weights)) is not None
+    assert drawn == 200
+
+
+def test_the_line_on_a_one_feature_plane_is_upright_across_the_target():
+    plane = Plane.around(np.array([[0.0], [1.0], [4.0]]), 0, None)
+    ends = check_line(plane, np.array([2.0]), -3.0)
+    assert ends.tolist() == [[1.5, plane.y_range[0]], [1.5, plane.y_range[1]]]
+
+
+def test_the_same_column_on_both_axes_gives_a_level_line():
+    plane = Plane(0, 0, (0.0, 4.0), (-2.0, 2.0), np.zeros(2))
+    ends = check_line(plane, np.array([2.0, 7.0]), -1.0)
+    assert sorted(ends.tolist()) == [[0.0, 0.5], [4.0, 0.5]]
+
+
+def test_a_line_along_an_edge_is_that_edge():
+    plane = Plane(0, 1, (0.0, 1.0), (0.0, 1.0), np.zeros(2))
+    ends = boundary_line(plane, np.array([0.0, 1.0]), 0.0)
+    assert sorted(ends.tolist()) == [[0.0, 0.0], [1.0, 0.0]]
+
+
+@pytest.mark.parametrize("weights, bias, held", [
+    ([0.0, 0.0], 0.0, [0.0, 0.0]),          # no weights, no bias: 0.5 everywhere, no line
+    ([0.0, 0.0], 1.0, [0.0, 0.0]),          # no weights: the output is flat
+    ([0.0, 0.0, 3.0], -1.0, [0.0, 0.0, 1.0]),  # only an unshown feature matters
+    ([1e-300, 1e-300], 1.0, [0.0, 0.0]),    # weights about 0 against the bias
+    ([1e-30, -1e-30], 0.0, [0.0, 0.0]),     # tiny weights, no bias: still a real line (below)
+    ([1.0, 1.0], -10.0, [0.0, 0.0]),        # the line misses the view
+    ([1.0, 1.0], 0.0, [0.0, 0.0]),          # the line only touches a corner
+    ([1e300, 1e300, 1e300], 0.0, [0.0, 0.0, 1e300]),  # the held share overflows
+    ([np.finfo(float).max, -np.finfo(float).max], 0.0, [0.0, 0.0]),  # huge weights
+])
+def test_no_line_without_warnings_where_there_is_none_to_draw(weights, bias, held):
+    weights, held = np.array(weights), np.array(held)
+    plane = Plane(0, 1, (0.0, 1.0), (0.0, 1.0), held)
+    ends = boundary_line(plane, weights, bias)  # filterwarnings = error: none may be raised
+    if weights.tolist() == [1e-30, -1e-30]:
+        # Tiny weights that still divide the view are a real line (the diagonal).
+        assert sorted(ends.tolist()) == [[0.0, 0.0], [1.0, 1.0]]
+    elif weights[0] == np.finfo(float).max:
+        assert ends is not None  # huge but finite weights: the diagonal again
+        assert sorted(ends.tolist()) == [[0.0, 0.0], [1.0, 1.0]]
+    else:
+        assert ends is None
+
+
+def test_subnormal_and_huge_views_give_a_line_or_none_without_warnings():
+    for span in (1e-310, 1e-100, 1e300):
+        features = np.array([[-span, -span], [span, span]])
+        plane = Plane.around(features, 0, 1)
+        for weights in ([1.0, -1.0], [1e3, 1.0], [5e-324, 5e-324]):
+            check_line(plane, np.array(weights), 0.0)
+        # Where z itself would overflow the line is still found (x = -y / 1e300: upright).
+        ends = boundary_line(plane, np.array([1e300, 1.0]), 0.0)
+        assert np.all(np.abs(ends[:, 0]) <= 2e-300 * max(map(abs, plane.y_range)))
+        assert sorted(ends[:, 1].tolist()) == list(plane.y_range)
+
+
+# -- contours of a grid, for outputs that are not a straight line ----------------------------
+
+def test_contourpy_traces_the_same_line_on_a_neuron():
+    rs = np.random.RandomState(7)
+    features = rs.randn(30, 3)
+    plane = Plane.around(features, 2, 0)
+    weights, bias = np.array([1.5, -0.4, 0.8]), 0.2
+    xs, ys, _ = plane.grid_features(150)
+    lines = contour_lines(xs, ys, output_image(plane, weights, bias, 150))
+    assert len(lines) == 1
+    line = lines[0]
+    # Its points are where the output is 0.5, to the accuracy of interpolating the sigmoid
+    # linearly between grid points (about 1e-6 here) ...
+    p = predict(rows_at(plane, line), weights, bias)
+    np.testing.assert_allclose(p, 0.5, atol=1e-5)
+    # ... and it runs between the same ends as the exact line, clipped to the grid's extent.
+    grid = Plane(plane.x_column, plane.y_column, (xs[0], xs[-1]), (ys[0], ys[-1]), plane.held)
+    exact = boundary_line(grid, weights, bias)
+    contour_ends = sorted(line[[0, -1]].tolist())
+    size = np.array([xs[-1] - xs[0], ys[-1] - ys[0]])
+    np.testing.assert_allclose(np.array(contour_ends) / size, np.array(sorted(exact.tolist())) / size,
+                               atol=1e-5)
+
+
+def test_contourpy_is_exact_on_a_linear_field():
+    xs, ys = np.linspace(-3.0, 5.0, 41), np.linspace(-1.0, 2.0, 31)
+    a, b, c = 0.7, -2.0, 0.9
+    field = a * xs[:, None] + b * ys[None, :] + c  # indexed [x, y], as output_image is
+    (line,) = contour_lines(xs, ys, field, level=0.0)
+    np.testing.assert_allclose(a * line[:, 0] + b * line[:, 1] + c, 0.0, atol=1e-13)
+    plane = Plane(0, 1, (xs[0], xs[-1]), (ys[0], ys[-1]), np.zeros(2))
+    exact = boundary_line(plane, np.array([a, b]), c)
+    np.testing.assert_allclose(sorted(line[[0, -1]].tolist()), sorted(exact.tolist()), atol=1e-13)
+
+
+def test_contour_lines_skip_nan_cells_and_may_be_none():
+    xs = ys = np.linspace(0.0, 1.0, 20)
+    values = np.add.outer(xs, ys) / 2  # 0.5 on the anti-diagonal
+    values[3:8, 10:15] = np.nan
+    assert len(contour_lines(xs, ys, values)) >= 1
+    assert contour_lines(xs, ys, np.full((20, 20), 0.9)) == []
+    assert contour_lines(xs, ys, np.full((20, 20), np.nan)) == []
 
 
 # -- clicks, rows and undo -----------------------------------------------------------------
