@@ -14,7 +14,7 @@ from typing import Iterator
 
 import numpy as np
 
-from . import kernel
+from . import kernel, row_errors
 from .dataset import Dataset
 from .errors import DataError
 from .neuron import predict, sigmoid
@@ -235,6 +235,18 @@ class Training:
         not asking for the next chunk.  When the numbers stop being finite the run ends
         and :attr:`stop_reason` says why; the weights are those of the last good step.
         """
+        # Over a large table each checkpoint's errors are summed on every core, between
+        # calls of the kernel, by helper threads that live as long as this generator.
+        parallel = row_errors.threads_for(max(self._x.shape[0], self._test_x.shape[0])) > 1
+        errors = row_errors.RowErrors() if parallel else None
+        try:
+            yield from self._chunks(iterations, chunk, errors)
+        finally:
+            if errors is not None:
+                errors.close()
+
+    def _chunks(self, iterations: int | None, chunk: int | None,
+                errors: row_errors.RowErrors | None) -> Iterator[Checkpoints]:
         remaining = self.config.iterations if iterations is None else int(iterations)
         chunk = chunk or self.chunk_size()
         every = self.config.every
@@ -247,10 +259,15 @@ class Training:
             out_iter = np.empty(slots, dtype=np.int64)
             out_train = np.empty(slots)
             out_test = np.empty(slots)
-            done, written, status = kernel.train_chunk(
-                kernel.primitives(), self._x, self._y, self._test_x, self._test_y, self._w, self._b,
-                float(self.config.alpha), indices, start, every, out_iter, out_train, out_test,
-            )
+            if errors is None:
+                done, written, status = kernel.train_chunk(
+                    kernel.primitives(), self._x, self._y, self._test_x, self._test_y, self._w,
+                    self._b, float(self.config.alpha), indices, start, every,
+                    out_iter, out_train, out_test, False,
+                )
+            else:
+                done, written, status = self._train_pausing(
+                    errors, indices, start, out_iter, out_train, out_test)
             self.iteration += done
             remaining -= done
             if status == kernel.NONFINITE_STEP:
@@ -269,6 +286,32 @@ class Training:
                 out_train[:written],
                 out_test[:written] if self.has_test else None,
             )
+
+    def _train_pausing(self, errors, indices, start, out_iter, out_train, out_test
+                       ) -> tuple[int, int, int]:
+        """The kernel's steps, pausing at each checkpoint while ``errors`` sums the rows."""
+        prims, alpha, every = kernel.primitives(), float(self.config.alpha), self.config.every
+        done = written = 0
+        while True:
+            steps, _, status = kernel.train_chunk(
+                prims, self._x, self._y, self._test_x, self._test_y, self._w, self._b, alpha,
+                indices[done:], start + done, every, out_iter[written:], out_train[written:],
+                out_test[written:], True,
+            )
+            done += steps
+            if status != kernel.CHECKPOINT_DUE:
+                return done, written, status
+            bias = float(self._b[0])
+            train_error = errors.squared_error(self._x, self._y, self._w, bias)
+            test_error = errors.squared_error(self._test_x, self._test_y, self._w, bias)
+            if not (math.isfinite(train_error) and math.isfinite(test_error)):
+                return done, written, kernel.NONFINITE_ERROR
+            out_iter[written] = start + done - 1
+            out_train[written] = train_error
+            out_test[written] = test_error
+            written += 1
+            if done == indices.shape[0]:
+                return done, written, kernel.OK
 
     # -- saving and restoring ----------------------------------------------------------
     def state(self) -> dict:
