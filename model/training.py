@@ -14,7 +14,7 @@ from typing import Iterator
 
 import numpy as np
 
-from . import kernel, row_errors
+from . import checkpoint_cost, kernel, row_errors
 from .dataset import Dataset
 from .errors import DataError
 from .neuron import predict, sigmoid
@@ -22,12 +22,6 @@ from .neuron import predict, sigmoid
 MAX_ITERATIONS = 100_000_000
 MAX_SEED = 2**32 - 1
 MAX_TEST_FRACTION = 0.9
-
-#: Work (multiply-adds, roughly) aimed at per chunk: at most a few tens of milliseconds,
-#: so that a driver checking a stop flag between chunks reacts well within 100 ms, and
-#: few enough chunks that handing the GIL back and forth costs little.
-_CHUNK_WORK = 4_000_000
-_MAX_CHUNK = 1 << 19
 
 # The held-out rows come from a generator of their own, keyed by the seed and this
 # constant, so that holding rows out never disturbs the weights' random stream.
@@ -222,11 +216,11 @@ class Training:
 
     # -- training ------------------------------------------------------------
     def chunk_size(self) -> int:
-        """Iterations per chunk so that one chunk is a few milliseconds of work."""
-        d = self._w.shape[0]
-        rows = self._x.shape[0] + self._test_x.shape[0]
-        per_iteration = (d + 4) * (1 + rows / self.config.every)
-        return int(max(1, min(_MAX_CHUNK, _CHUNK_WORK // per_iteration)))
+        """Iterations per chunk: some milliseconds of work, checkpoints included, so that
+        a driver checking a stop flag between chunks reacts well within 100 ms."""
+        return checkpoint_cost.chunk_size(
+            self._w.shape[0], self._x.shape[0], self._test_x.shape[0], self.config.every
+        )
 
     def run(self, iterations: int | None = None, chunk: int | None = None) -> Iterator[Checkpoints]:
         """Advance ``iterations`` steps (the config's by default), a chunk at a time.

@@ -1,4 +1,4 @@
-"""Large tables: the checkpoint's error on every core.
+"""Large tables: the checkpoint's error on every core, and chunk sizes.
 
 Every expected number is computed here with NumPy, the note's way (one row at a time,
 added in row order from 0), never copied from one machine's output.
@@ -10,7 +10,7 @@ import threading
 import numpy as np
 import pytest
 
-from model import Dataset, Training, TrainConfig, kernel, row_errors
+from model import Dataset, Training, TrainConfig, checkpoint_cost, kernel, note_table, row_errors
 
 
 def note_error(x: np.ndarray, y: np.ndarray, w: np.ndarray, b: float) -> float:
@@ -193,3 +193,39 @@ def test_runs_in_several_threads_at_once_keep_their_own_numbers(parallel_everywh
         t.join()
     for k, config in enumerate(configs):
         assert results[k] == Training(data, config).advance().train_error.tolist()
+
+
+# -- chunk sizes -------------------------------------------------------------------
+SHAPES = [(d, rows, test, every)
+          for d in (1, 2, 8, 40)
+          for rows, test in ((1, 0), (8, 0), (1000, 0), (20_000, 5_000), (1_000_000, 0),
+                             (700_000, 300_000), (10_000_000, 0))
+          for every in (1, 7, 100, 1000, 100_000, 100_000_000)]
+
+
+def test_a_chunk_is_bounded_in_time_and_never_a_few_steps_of_overhead():
+    for shape in SHAPES:
+        chunk_is_bounded(*shape)
+
+
+def chunk_is_bounded(d, rows, test, every):
+    chunk = checkpoint_cost.chunk_size(d, rows, test, every)
+    assert 1 <= chunk <= checkpoint_cost.MAX_CHUNK
+    step = checkpoint_cost.step_seconds(d, rows)
+    check = checkpoint_cost.checkpoint_seconds(d, rows, test)
+    checkpoints = -(-chunk // every)  # at most this many in a chunk, wherever it starts
+    # A chunk stays within its time, but for one checkpoint that alone takes longer.
+    assert chunk * step + checkpoints * check <= checkpoint_cost.CHUNK_SECONDS + check
+    if check > checkpoint_cost.CHUNK_SECONDS:  # each chunk then pays for a checkpoint
+        assert chunk >= min(every, checkpoint_cost.MAX_CHUNK, 0.9 * checkpoint_cost.CHUNK_SECONDS / step)
+    if rows <= 1000 and d <= 8:
+        assert chunk >= 1000  # small data: thousands of steps for each return to Python
+
+
+def test_training_chunk_sizes_follow_the_table():
+    x, y = table(50_000)
+    data = Dataset.from_arrays(x, y)
+    often = Training(data, TrainConfig(every=10)).chunk_size()
+    rarely = Training(data, TrainConfig(every=10_000)).chunk_size()
+    assert 1 <= often < rarely <= checkpoint_cost.MAX_CHUNK
+    assert Training(note_table(), TrainConfig(every=1)).chunk_size() >= 10_000

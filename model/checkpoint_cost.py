@@ -1,0 +1,73 @@
+"""What checkpoints cost, and the chunk sizes made from it.
+
+Each checkpoint sums the error over every row, so with many rows and a short checkpoint
+interval a run spends nearly all its time measuring rather than learning.  The figures
+below are what one step and one row of a checkpoint cost, measured on the 2-core
+development machine (a Xeon) and rounded up.  Only their size matters: they set how
+many iterations a chunk holds.
+"""
+from __future__ import annotations
+
+from . import row_errors
+
+#: Seconds a chunk aims at.  A driver stops between chunks, so this bounds the time Stop
+#: takes, with room for a machine several times slower and one checkpoint over a table
+#: too large to sum in that time (its chunk then holds exactly one checkpoint).
+CHUNK_SECONDS = 0.02
+
+#: The most iterations in one chunk (their random indices are drawn at once).
+MAX_CHUNK = 1 << 19
+
+# One step: its fixed cost and what each feature adds; and, on a table too large for the
+# caches, what fetching the drawn row from memory adds.
+_STEP = 45e-9
+_STEP_PER_FEATURE = 5e-9
+_STEP_FROM_MEMORY = 130e-9
+_STEP_FROM_MEMORY_PER_FEATURE = 3e-9
+_CACHED_BYTES = 8 << 20
+# One row of a checkpoint (its ddot call, its share of the exp loop, the subtraction and
+# the square) and what each feature adds; the in-order sum, which no helper can share;
+# handing blocks to the helper threads and back, once per pass.
+_ROW = 9e-9
+_ROW_PER_FEATURE = 1e-9
+_SUM_PER_ROW = 1.2e-9
+_HAND_OFF = 60e-6
+
+def step_seconds(features: int, rows: int) -> float:
+    """The cost of one step (one drawn row and an update) on a table of ``rows`` rows."""
+    cost = _STEP + _STEP_PER_FEATURE * features
+    if rows * features * 8 > _CACHED_BYTES:
+        cost += _STEP_FROM_MEMORY + _STEP_FROM_MEMORY_PER_FEATURE * features
+    return cost
+
+
+def pass_seconds(features: int, rows: int) -> float:
+    """The cost of summing the error over ``rows`` rows once (on every core if worth it)."""
+    if rows == 0:
+        return 0.0
+    per_row = _ROW + _ROW_PER_FEATURE * features
+    threads = row_errors.threads_for(rows)
+    if threads == 1:
+        return rows * per_row
+    return _HAND_OFF + rows * (per_row / threads + _SUM_PER_ROW)
+
+
+def checkpoint_seconds(features: int, train_rows: int, test_rows: int) -> float:
+    """The cost of one checkpoint: the training rows' error and the held-out rows'."""
+    return pass_seconds(features, train_rows) + pass_seconds(features, test_rows)
+
+
+def chunk_size(features: int, train_rows: int, test_rows: int, every: int,
+               seconds: float = CHUNK_SECONDS) -> int:
+    """Iterations per chunk so that a chunk takes about ``seconds``, checkpoints included.
+
+    When even one checkpoint takes longer than that, a chunk holds at most one (exactly
+    one when the checkpoint interval allows): a chunk of a handful of steps between two
+    checkpoints would cost its fixed overhead for next to no work.
+    """
+    step = step_seconds(features, train_rows)
+    check = checkpoint_seconds(features, train_rows, test_rows)
+    chunk = seconds / (step + check / every)
+    if chunk < every:
+        chunk = min(every, seconds / step)
+    return int(max(1, min(MAX_CHUNK, chunk)))
