@@ -1,10 +1,12 @@
-"""What checkpoints cost, and the chunk sizes made from it.
+"""What checkpoints cost: the chunk sizes made from it, and a word when they dominate.
 
 Each checkpoint sums the error over every row, so with many rows and a short checkpoint
 interval a run spends nearly all its time measuring rather than learning.  The figures
 below are what one step and one row of a checkpoint cost, measured on the 2-core
 development machine (a Xeon) and rounded up.  Only their size matters: they set how
-many iterations a chunk holds.
+many iterations a chunk holds, and estimate the share of time spent in checkpoints
+where the kernel does steps and checkpoints in one call (over large tables the two are
+timed apart).
 """
 from __future__ import annotations
 
@@ -32,6 +34,10 @@ _ROW = 9e-9
 _ROW_PER_FEATURE = 1e-9
 _SUM_PER_ROW = 1.2e-9
 _HAND_OFF = 60e-6
+
+#: Above this share of the time spent in checkpoints, :func:`advice` speaks up.
+ADVICE_SHARE = 0.5
+
 
 def step_seconds(features: int, rows: int) -> float:
     """The cost of one step (one drawn row and an update) on a table of ``rows`` rows."""
@@ -71,3 +77,32 @@ def chunk_size(features: int, train_rows: int, test_rows: int, every: int,
     if chunk < every:
         chunk = min(every, seconds / step)
     return int(max(1, min(MAX_CHUNK, chunk)))
+
+
+def advice(share: float, rows: int, every: int) -> str | None:
+    """A plain sentence when checkpoints take more than :data:`ADVICE_SHARE` of the time.
+
+    ``share`` is the fraction of the time spent summing the error over ``rows`` rows
+    once every ``every`` iterations.  The sentence suggests an interval that would
+    bring the share down to about a fifth.
+    """
+    if not (share > ADVICE_SHARE) or rows <= 0:
+        return None
+    percent = min(99, int(round(share * 100)))
+    # share = c / (c + every * s): the interval at which checkpoints take a fifth.
+    suggested = _round_up_nicely(every * 4.0 * share / max(1.0 - share, 1e-9))
+    return (
+        f"Checking the error over {rows:,} {'row' if rows == 1 else 'rows'} takes "
+        f"{percent} % of the time: raise Checkpoint every (now {every:,}) to "
+        f"{suggested:,} or more to train faster."
+    )
+
+
+def _round_up_nicely(value: float) -> int:
+    """The smallest of 1, 2, 5, 10, 20, 50, ... that is at least ``value`` (at most 10**8,
+    the largest interval a run takes)."""
+    nice = 1
+    while nice < value and nice < 10**8:
+        lead, zeros = int(str(nice)[0]), len(str(nice)) - 1
+        nice = (2 if lead == 1 else 5 if lead == 2 else 10) * 10**zeros
+    return nice

@@ -1,4 +1,4 @@
-"""Large tables: the checkpoint's error on every core, and chunk sizes.
+"""Large tables: the checkpoint's error on every core, chunk sizes, and the checkpoint advice.
 
 Every expected number is computed here with NumPy, the note's way (one row at a time,
 added in row order from 0), never copied from one machine's output.
@@ -229,3 +229,39 @@ def test_training_chunk_sizes_follow_the_table():
     rarely = Training(data, TrainConfig(every=10_000)).chunk_size()
     assert 1 <= often < rarely <= checkpoint_cost.MAX_CHUNK
     assert Training(note_table(), TrainConfig(every=1)).chunk_size() >= 10_000
+
+
+# -- checkpoint advice ----------------------------------------------------------------
+def test_the_advice_speaks_only_when_checkpoints_dominate():
+    assert checkpoint_cost.advice(0.2, 1_000_000, 100) is None
+    assert checkpoint_cost.advice(0.5, 1_000_000, 100) is None
+    sentence = checkpoint_cost.advice(0.9, 1_000_000, 100)
+    assert "1,000,000 rows" in sentence and "90 %" in sentence and "Checkpoint every" in sentence
+    assert "now 100" in sentence and "\n" not in sentence
+
+
+@pytest.mark.parametrize("share", [0.51, 0.75, 0.9, 0.99, 0.9999, 1.0])
+@pytest.mark.parametrize("every", [1, 3, 100, 12_345])
+def test_the_suggested_interval_brings_checkpoints_down_to_a_fifth(share, every):
+    sentence = checkpoint_cost.advice(share, 5000, every)
+    suggested = int(sentence.split(" to ")[1].split(" or more")[0].replace(",", ""))
+    str_lead = str(suggested)[0]
+    assert str_lead in "125" and set(str(suggested)[1:]) <= {"0"}
+    # share = c / (c + every * s), so c / s = every * share / (1 - share).
+    if share < 1.0:
+        ratio = every * share / (1 - share)
+        assert ratio / (ratio + suggested) <= 0.2 + 1e-9 or suggested == 10**8
+
+
+def test_a_run_knows_when_checkpoints_take_its_time():
+    small = Training(note_table(), TrainConfig())
+    assert small.checkpoint_advice() is None
+    small.advance()
+    assert small.checkpoint_advice() is None and 0 <= small.checkpoint_share() < 0.5
+    assert small.step_seconds > 0
+    x, y = table(20_000)
+    large = Training(Dataset.from_arrays(x, y), TrainConfig(iterations=300, every=1))
+    assert large.checkpoint_share() > 0.9  # before it runs: the estimate
+    large.advance()
+    assert large.checkpoint_share() > 0.5 and large.checkpoint_seconds > 0
+    assert "20,000 rows" in large.checkpoint_advice()
