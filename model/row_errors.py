@@ -27,7 +27,8 @@ from . import kernel
 
 #: Tables with fewer rows than this have their error summed by the kernel itself, on
 #: one thread: below it, handing blocks to other threads costs about what it saves
-#: (on 2 cores, 16,384 rows took longer on both than on one; 32,768 took 0.8 of the time).
+#: (on 2 cores, 16,384 rows took longer on both than on one; 32,768 took 0.8 of the time:
+#: ``bench/bench_scale.py`` prints where it pays on the machine it runs on).
 #: Tests lower it, or raise it out of reach.
 PARALLEL_MIN_ROWS = 32_768
 
