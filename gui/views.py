@@ -9,6 +9,8 @@ Neither keeps any state of the document's: they read it when they draw.
 """
 from __future__ import annotations
 
+import time
+
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from model.dataset import column_means
@@ -37,6 +39,7 @@ class RunViews(QObject):
         self.document, self.runs, self.error_plot = document, runs, error_plot
         self.neuron_views, self.parameters = neuron_views, parameters
         self._neuron_dirty = False
+        self._neuron_drawn = 0.0
         self._redraw = QTimer(self, interval=33, timeout=self._redraw_run)
         document.run_changed.connect(self.run_changed)
         document.run_progressed.connect(self._progressed)
@@ -58,7 +61,11 @@ class RunViews(QObject):
     @Slot()
     def _redraw_run(self) -> None:
         self.error_plot.refresh()
-        if self._neuron_dirty:
+        # The neuron's pictures (the boundary image, the table's predictions, the answer)
+        # change less visibly than the curve: about ten times a second is enough.
+        now = time.perf_counter()
+        if self._neuron_dirty and now - self._neuron_drawn >= 0.1:
+            self._neuron_drawn = now
             self.show_neuron()
         self._redraw.setInterval(self.error_plot.redraw_interval_ms())
 

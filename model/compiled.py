@@ -22,7 +22,7 @@ from numba import njit, types
 from numba.extending import intrinsic
 
 from . import numpy_primitives
-from .kernel import NONFINITE_ERROR, NONFINITE_STEP, OK  # the status codes, defined once
+from .kernel import CHECKPOINT_DUE, NONFINITE_ERROR, NONFINITE_STEP, OK  # defined once
 
 # Slots of the ``prims`` array handed to the kernel.
 _EXP_LOOP, _EXP_DATA, _DDOT, _EXP_CONTEXT = 0, 1, 2, 3
@@ -90,23 +90,89 @@ def _dot_row(prims, x, row, w):
     return z
 
 
-@njit(nogil=True, cache=True)
-def _squared_error(prims, x, y, w, b, neg_z, e, loop_args, loop_dims, loop_steps):
-    """Sum over the rows of ``(sigmoid(x . w + b) - y)**2``, added one row at a time."""
-    n = x.shape[0]
-    for r in range(n):
-        neg_z[r] = -(_dot_row(prims, x, r, w) + b)
-    _exp_into(prims, neg_z, e, n, loop_args, loop_dims, loop_steps)
-    total = 0.0
-    for r in range(n):
-        diff = 1.0 / (1.0 + e[r]) - y[r]
-        total = total + diff * diff
+#: Rows whose terms are computed at a time: their scratch stays in the core's own cache,
+#: where a pass over arrays as long as the table would be held up by memory.
+BLOCK_ROWS = 1024
+
+
+# Inlined: a call boundary would cost the small tables' checkpoints a few hundred ns.
+@njit(nogil=True, cache=True, inline="always")
+def _add_squared_errors(prims, x, y, w, b, lo, hi, total, neg_z, e, loop_args, loop_dims, loop_steps):
+    """``total`` plus the squared errors of rows ``lo`` to ``hi``, added one row at a time
+    (``neg_z`` and ``e``: scratch of ``min(hi - lo, BLOCK_ROWS)`` rows or more)."""
+    for start in range(lo, hi, BLOCK_ROWS):
+        n = min(BLOCK_ROWS, hi - start)
+        for r in range(n):
+            neg_z[r] = -(_dot_row(prims, x, start + r, w) + b)
+        _exp_into(prims, neg_z, e, n, loop_args, loop_dims, loop_steps)
+        for r in range(n):
+            diff = 1.0 / (1.0 + e[r]) - y[start + r]
+            total = total + diff * diff
     return total
 
 
 @njit(nogil=True, cache=True)
+def _squared_error(prims, x, y, w, b, neg_z, e, loop_args, loop_dims, loop_steps):
+    """Sum over the rows of ``(sigmoid(x . w + b) - y)**2``, added one row at a time."""
+    return _add_squared_errors(
+        prims, x, y, w, b, 0, x.shape[0], 0.0, neg_z, e, loop_args, loop_dims, loop_steps
+    )
+
+
+# The same sum split in two, for large tables (model/row_errors.py): each row's term
+# depends on that row alone, so blocks of rows are done on several threads
+# (:func:`row_terms`), and only the sum, whose order the note fixes, is left to one
+# (:func:`add_squared_errors` for its own rows, :func:`add_in_order` for the others').
+@njit(nogil=True, cache=True, inline="always")
+def _block_terms(prims, x, y, w, b, lo, hi, neg_z, out, loop_args, loop_dims, loop_steps):
+    """``out[r - lo]`` = the squared error of row ``r``, for ``lo <= r < hi``: the very
+    terms :func:`_add_squared_errors` adds."""
+    n = hi - lo
+    for r in range(n):
+        neg_z[r] = -(_dot_row(prims, x, lo + r, w) + b)
+    _exp_into(prims, neg_z, out, n, loop_args, loop_dims, loop_steps)
+    for r in range(n):
+        diff = 1.0 / (1.0 + out[r]) - y[lo + r]
+        out[r] = diff * diff
+
+
+@njit(nogil=True, cache=True)
+def row_terms(prims, x, y, w, b, lo, hi, terms):
+    """``terms[r]`` = the squared error of row ``r``, for ``lo <= r < hi``."""
+    loop_args = np.empty(2, dtype=np.intp)
+    loop_dims = np.empty(1, dtype=np.intp)
+    loop_steps = np.full(2, 8, dtype=np.intp)
+    neg_z = np.empty(BLOCK_ROWS)
+    for start in range(lo, hi, BLOCK_ROWS):
+        stop = min(start + BLOCK_ROWS, hi)
+        _block_terms(prims, x, y, w, b, start, stop, neg_z, terms[start:stop],
+                     loop_args, loop_dims, loop_steps)
+
+
+@njit(nogil=True, cache=True)
+def add_in_order(total, terms, lo, hi):
+    """``total + terms[lo] + terms[lo + 1] + ...``, one addition at a time, left to right."""
+    for r in range(lo, hi):
+        total = total + terms[r]
+    return total
+
+
+@njit(nogil=True, cache=True)
+def add_squared_errors(prims, x, y, w, b, lo, hi, total):
+    """``total`` plus the squared errors of rows ``lo`` to ``hi``, in row order."""
+    loop_args = np.empty(2, dtype=np.intp)
+    loop_dims = np.empty(1, dtype=np.intp)
+    loop_steps = np.full(2, 8, dtype=np.intp)
+    neg_z, e = np.empty(BLOCK_ROWS), np.empty(BLOCK_ROWS)
+    return _add_squared_errors(
+        prims, x, y, w, b, lo, hi, total, neg_z, e, loop_args, loop_dims, loop_steps
+    )
+
+
+@njit(nogil=True, cache=True)
 def train_chunk(
-    prims, x, y, test_x, test_y, w, b, alpha, indices, start, every, out_iter, out_train, out_test
+    prims, x, y, test_x, test_y, w, b, alpha, indices, start, every, out_iter, out_train, out_test,
+    pause_at_checkpoints=False,
 ):
     """Run one step per entry of ``indices``, numbered from ``start``.
 
@@ -118,13 +184,18 @@ def train_chunk(
     Returns ``(steps_done, checkpoints_written, status)``.  A step that would make a
     parameter non-finite is not applied; a checkpoint whose error is not finite is not
     written; either ends the chunk with its status code.
+
+    With ``pause_at_checkpoints`` the chunk ends right after a checkpoint's step, with
+    status ``CHECKPOINT_DUE`` and nothing written: the caller computes that checkpoint's
+    errors (over a large table, on every core: :mod:`model.row_errors`) and calls again
+    with the rest of ``indices``.
     """
     d = w.shape[0]
     new_w = np.empty(d)
     loop_args = np.empty(2, dtype=np.intp)
     loop_dims = np.empty(1, dtype=np.intp)
     loop_steps = np.full(2, 8, dtype=np.intp)
-    rows = max(x.shape[0], test_x.shape[0], 1)
+    rows = 1 if pause_at_checkpoints else min(max(x.shape[0], test_x.shape[0], 1), BLOCK_ROWS)
     neg_z = np.empty(rows)
     e = np.empty(rows)
     n_out = 0
@@ -149,6 +220,9 @@ def train_chunk(
             w[j] = new_w[j]
         i = start + s
         if i % every == 0:
+            if pause_at_checkpoints:
+                b[0] = bias
+                return s + 1, n_out, CHECKPOINT_DUE
             train_error = _squared_error(prims, x, y, w, bias, neg_z, e, loop_args, loop_dims, loop_steps)
             test_error = _squared_error(
                 prims, test_x, test_y, w, bias, neg_z, e, loop_args, loop_dims, loop_steps
@@ -170,14 +244,19 @@ def primitives() -> np.ndarray:
 
 
 def warm_up() -> None:
-    """Compile (or load from the disk cache) the kernel with the types training uses."""
+    """Compile (or load from the disk cache) the kernel with the types training uses,
+    and the functions that sum large tables' errors on every core."""
     # The same array types (writable, C-contiguous float64; int64 indices) as a real
     # run, so that this and the run share one compiled specialisation.
     x, y = np.zeros((2, 1)), np.zeros(2)
     test_x, test_y = np.zeros((0, 1)), np.zeros(0)
     out_iter, out_train, out_test = np.empty(1, dtype=np.int64), np.empty(1), np.empty(1)
     indices = np.zeros(1, dtype=np.int64)
-    train_chunk(
-        primitives(), x, y, test_x, test_y, np.zeros(1), np.zeros(1), 0.1, indices, 0, 1,
-        out_iter, out_train, out_test,
-    )
+    for pause in (False, True):
+        train_chunk(
+            primitives(), x, y, test_x, test_y, np.zeros(1), np.zeros(1), 0.1, indices, 0, 1,
+            out_iter, out_train, out_test, pause,
+        )
+    terms = np.empty(2)
+    row_terms(primitives(), x, y, np.zeros(1), 0.0, 0, 2, terms)
+    add_in_order(add_squared_errors(primitives(), x, y, np.zeros(1), 0.0, 0, 1, 0.0), terms, 1, 2)

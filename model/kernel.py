@@ -17,6 +17,7 @@ import numpy as np
 OK = 0
 NONFINITE_ERROR = 1  # a checkpoint's error came out NaN or infinite
 NONFINITE_STEP = 2  # the update would have made a weight or the bias NaN or infinite
+CHECKPOINT_DUE = 3  # (pausing) a checkpoint's step is done; its errors are the caller's to add
 
 _compiled: ModuleType | None = None
 
@@ -29,10 +30,23 @@ def _load() -> ModuleType:
 
 
 def train_chunk(prims, x, y, test_x, test_y, w, b, alpha, indices, start, every,
-                out_iter, out_train, out_test) -> tuple[int, int, int]:
+                out_iter, out_train, out_test, pause_at_checkpoints=False) -> tuple[int, int, int]:
     """One chunk of training: see :func:`model.compiled.train_chunk`."""
     return _load().train_chunk(prims, x, y, test_x, test_y, w, b, alpha, indices, start, every,
-                               out_iter, out_train, out_test)
+                               out_iter, out_train, out_test, pause_at_checkpoints)
+
+
+def row_terms(prims, x, y, w, b, lo, hi, terms) -> None:
+    """Each row's squared error: see :func:`model.compiled.row_terms`."""
+    _load().row_terms(prims, x, y, w, b, lo, hi, terms)
+
+
+def add_in_order(total, terms, lo, hi) -> float:
+    return _load().add_in_order(total, terms, lo, hi)
+
+
+def add_squared_errors(prims, x, y, w, b, lo, hi, total) -> float:
+    return _load().add_squared_errors(prims, x, y, w, b, lo, hi, total)
 
 
 def primitives() -> np.ndarray:

@@ -9,12 +9,13 @@ one run of ``N + M``.
 from __future__ import annotations
 
 import math
+import time
 from dataclasses import dataclass
 from typing import Iterator
 
 import numpy as np
 
-from . import kernel
+from . import checkpoint_cost, kernel, row_errors
 from .dataset import Dataset
 from .errors import DataError
 from .neuron import predict, sigmoid
@@ -25,12 +26,6 @@ MAX_SEED = 2**32 - 1
 #: kernel's 64-bit iteration counter.
 MAX_TOTAL_ITERATIONS = 2**62
 MAX_TEST_FRACTION = 0.9
-
-#: Work (multiply-adds, roughly) aimed at per chunk: at most a few tens of milliseconds,
-#: so that a driver checking a stop flag between chunks reacts well within 100 ms, and
-#: few enough chunks that handing the GIL back and forth costs little.
-_CHUNK_WORK = 4_000_000
-_MAX_CHUNK = 1 << 19
 
 # The held-out rows come from a generator of their own, keyed by the seed and this
 # constant, so that holding rows out never disturbs the weights' random stream.
@@ -219,6 +214,11 @@ class Training:
         self.initial_first_prediction = self.first_prediction()
         self.iteration = 0
         self.stop_reason: str | None = None
+        #: Seconds this run has spent so far on steps and on checkpoints' error passes:
+        #: timed apart where the passes run on every core, split by the cost model
+        #: (:mod:`model.checkpoint_cost`) where the kernel does both in one call.
+        self.step_seconds = 0.0
+        self.checkpoint_seconds = 0.0
 
     # -- state ---------------------------------------------------------------
     @property
@@ -259,12 +259,31 @@ class Training:
         )
 
     # -- training ------------------------------------------------------------
+    @property
+    def checkpoint_rows(self) -> int:
+        """Rows whose error every checkpoint sums: the training and the held-out rows."""
+        return int(self._x.shape[0] + self._test_x.shape[0])
+
     def chunk_size(self) -> int:
-        """Iterations per chunk so that one chunk is a few milliseconds of work."""
-        d = self._w.shape[0]
-        rows = self._x.shape[0] + self._test_x.shape[0]
-        per_iteration = (d + 4) * (1 + rows / self.config.every)
-        return int(max(1, min(_MAX_CHUNK, _CHUNK_WORK // per_iteration)))
+        """Iterations per chunk: some milliseconds of work, checkpoints included, so that
+        a driver checking a stop flag between chunks reacts well within 100 ms."""
+        return checkpoint_cost.chunk_size(
+            self._w.shape[0], self._x.shape[0], self._test_x.shape[0], self.config.every
+        )
+
+    def checkpoint_share(self) -> float:
+        """The share of this run's time spent summing checkpoint errors, from 0 to 1
+        (before any training, the cost model's estimate)."""
+        spent = self.step_seconds + self.checkpoint_seconds
+        if spent > 0:
+            return self.checkpoint_seconds / spent
+        d, every = self._w.shape[0], self.config.every
+        checks = checkpoint_cost.checkpoint_seconds(d, self._x.shape[0], self._test_x.shape[0])
+        return checks / (checks + every * checkpoint_cost.step_seconds(d, self._x.shape[0]))
+
+    def checkpoint_advice(self) -> str | None:
+        """A sentence telling a person that checkpoints take most of the time, or None."""
+        return checkpoint_cost.advice(self.checkpoint_share(), self.checkpoint_rows, self.config.every)
 
     def run(self, iterations: int | None = None, chunk: int | None = None) -> Iterator[Checkpoints]:
         """Advance ``iterations`` steps (the config's by default), a chunk at a time.
@@ -273,9 +292,24 @@ class Training:
         not asking for the next chunk.  When the numbers stop being finite the run ends
         and :attr:`stop_reason` says why; the weights are those of the last good step.
         """
+        # Over a large table each checkpoint's errors are summed on every core, between
+        # calls of the kernel, by helper threads that live as long as this generator.
+        parallel = row_errors.threads_for(max(self._x.shape[0], self._test_x.shape[0])) > 1
+        errors = row_errors.RowErrors() if parallel else None
+        try:
+            yield from self._chunks(iterations, chunk, errors)
+        finally:
+            if errors is not None:
+                errors.close()
+
+    def _chunks(self, iterations: int | None, chunk: int | None,
+                errors: row_errors.RowErrors | None) -> Iterator[Checkpoints]:
         remaining = self.config.iterations if iterations is None else int(iterations)
         chunk = chunk or self.chunk_size()
         every = self.config.every
+        d, n_train, n_test = self._w.shape[0], self._x.shape[0], self._test_x.shape[0]
+        step_cost = checkpoint_cost.step_seconds(d, n_train)
+        check_cost = checkpoint_cost.checkpoint_seconds(d, n_train, n_test)
         while remaining > 0 and not self.failed:
             steps = min(chunk, remaining)
             indices = self._random.randint(self._x.shape[0], size=steps).astype(np.int64, copy=False)
@@ -285,10 +319,12 @@ class Training:
             out_iter = np.empty(slots, dtype=np.int64)
             out_train = np.empty(slots)
             out_test = np.empty(slots)
-            done, written, status = kernel.train_chunk(
-                kernel.primitives(), self._x, self._y, self._test_x, self._test_y, self._w, self._b,
-                float(self.config.alpha), indices, start, every, out_iter, out_train, out_test,
-            )
+            if errors is None:
+                done, written, status = self._train(
+                    indices, start, out_iter, out_train, out_test, step_cost, check_cost)
+            else:
+                done, written, status = self._train_pausing(
+                    errors, indices, start, out_iter, out_train, out_test)
             self.iteration += done
             remaining -= done
             if status == kernel.NONFINITE_STEP:
@@ -335,6 +371,53 @@ class Training:
         training.iteration = state.iteration
         training.stop_reason = state.stop_reason
         return training
+
+    def _train(self, indices, start, out_iter, out_train, out_test, step_cost, check_cost
+               ) -> tuple[int, int, int]:
+        """One call of the kernel, checkpoints and all; its time is split between steps
+        and checkpoints in proportion to their estimated costs."""
+        started = time.perf_counter()
+        done, written, status = kernel.train_chunk(
+            kernel.primitives(), self._x, self._y, self._test_x, self._test_y, self._w, self._b,
+            float(self.config.alpha), indices, start, self.config.every,
+            out_iter, out_train, out_test, False,
+        )
+        spent = time.perf_counter() - started
+        steps, checks = done * step_cost, written * check_cost
+        share = checks / (steps + checks) if steps + checks > 0 else 0.0
+        self.checkpoint_seconds += spent * share
+        self.step_seconds += spent - spent * share
+        return done, written, status
+
+    def _train_pausing(self, errors, indices, start, out_iter, out_train, out_test
+                       ) -> tuple[int, int, int]:
+        """The kernel's steps, pausing at each checkpoint while ``errors`` sums the rows."""
+        prims, alpha, every = kernel.primitives(), float(self.config.alpha), self.config.every
+        done = written = 0
+        while True:
+            started = time.perf_counter()
+            steps, _, status = kernel.train_chunk(
+                prims, self._x, self._y, self._test_x, self._test_y, self._w, self._b, alpha,
+                indices[done:], start + done, every, out_iter[written:], out_train[written:],
+                out_test[written:], True,
+            )
+            stepped = time.perf_counter()
+            self.step_seconds += stepped - started
+            done += steps
+            if status != kernel.CHECKPOINT_DUE:
+                return done, written, status
+            bias = float(self._b[0])
+            train_error = errors.squared_error(self._x, self._y, self._w, bias)
+            test_error = errors.squared_error(self._test_x, self._test_y, self._w, bias)
+            self.checkpoint_seconds += time.perf_counter() - stepped
+            if not (math.isfinite(train_error) and math.isfinite(test_error)):
+                return done, written, kernel.NONFINITE_ERROR
+            out_iter[written] = start + done - 1
+            out_train[written] = train_error
+            out_test[written] = test_error
+            written += 1
+            if done == indices.shape[0]:
+                return done, written, kernel.OK
 
     # -- saving and restoring ----------------------------------------------------------
     def state(self) -> dict:
