@@ -60,11 +60,17 @@ class RunController(QObject):
         self._thread.start()
         self._warm_up.emit()  # compile or load the kernel now, off the GUI thread
         self._forget_when_ended = False
+        self._advice: str | None = None
         document.table_changed.connect(self._table_changed)
 
     @property
     def running(self) -> bool:
         return self._running
+
+    @property
+    def advice(self) -> str | None:
+        """The last run's sentence about time spent checking the error (None: nothing to say)."""
+        return self._advice
 
     def train(self, pace: float) -> str | None:
         """A fresh, seeded run on a copy of the table as it is now; a message if it cannot."""
@@ -134,6 +140,7 @@ class RunController(QObject):
 
     def _launch(self, run: Run, iterations: int, pace: float) -> None:
         self.run_id += 1
+        self._advice = None
         self._running = True
         self._total = iterations
         self._first = run.state.iteration
@@ -161,6 +168,9 @@ class RunController(QObject):
         if progress.run_id != self.run_id:
             return  # a stale batch from an earlier run
         self.document.record_progress(progress.checkpoints, progress.state)
+        if progress.advice and progress.advice != self._advice:
+            self._advice = progress.advice
+            self.message.emit(progress.advice, False)
         done = progress.state.iteration - self._first
         self.fraction.emit(done / max(1, self._total))
         elapsed = time.perf_counter() - self._started

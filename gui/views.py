@@ -76,8 +76,9 @@ class RunViews(QObject):
         self.show_neuron()
         self.describe_model()
         done = end.state.iteration
+        advice = f" {self.runs.advice}" if self.runs.advice else ""
         if end.how is RunEnd.FINISHED:
-            self.message.emit(f"Finished {done:,} iterations.", False)
+            self.message.emit(f"Finished {done:,} iterations.{advice}", False)
         elif end.how is RunEnd.STOPPED:
             self.message.emit(f"Stopped at iteration {done:,}.", False)
         else:

@@ -58,6 +58,8 @@ class Progress:
     run_id: int
     checkpoints: Checkpoints
     state: RunState
+    #: a sentence when checking the error takes most of the run's time, else None
+    advice: str | None = None
 
 
 class RunEnd(enum.Enum):
@@ -148,4 +150,5 @@ class TrainingWorker(QObject):
 
     def _send(self, run_id: int, parts: list[Checkpoints], training: Training) -> None:
         batch = Checkpoints.concatenate(parts, training.has_test)
-        self.progress.emit(Progress(run_id, batch, training.snapshot()))
+        self.progress.emit(Progress(run_id, batch, training.snapshot(),
+                                    training.checkpoint_advice()))

@@ -58,3 +58,19 @@ def test_opening_a_file_or_an_example_is_not_an_unsaved_edit(qtbot, window, tmp_
     assert not window.has_unsaved_edits() and "XOR" in window.windowTitle()
     window.table_model.setData(window.table_model.index(0, 0), "0.5")
     assert window.has_unsaved_edits() and window.isWindowModified()
+
+
+def test_the_status_says_when_checking_the_error_takes_most_of_the_time(qtbot, window):
+    import numpy as np
+
+    from model import Dataset
+
+    rs = np.random.RandomState(0)
+    window.table_model.set_dataset(
+        Dataset.from_arrays(rs.randn(50_000, 2), (rs.rand(50_000) > 0.5) * 1.0))
+    window.every_spin.setValue(1)
+    window.iterations_spin.setValue(300)
+    train(qtbot, window)
+    message = window.statusBar().currentMessage()
+    assert message.startswith("Finished 300 iterations.")
+    assert "raise Checkpoint every" in message and "50,000 rows" in message

@@ -10,7 +10,7 @@ import threading
 import numpy as np
 import pytest
 
-from model import Dataset, Training, TrainConfig, checkpoint_cost, kernel, note_table, row_errors
+from model import Dataset, Training, TrainConfig, checkpoint_cost, compiled, kernel, note_table, row_errors
 
 
 def note_error(x: np.ndarray, y: np.ndarray, w: np.ndarray, b: float) -> float:
@@ -27,7 +27,7 @@ def sequential_error(x: np.ndarray, y: np.ndarray, w: np.ndarray, b: float) -> f
     """The kernel's own single loop, as it sums a checkpoint on a small table."""
     n = max(x.shape[0], 1)
     steps = np.empty(2, dtype=np.intp), np.empty(1, dtype=np.intp), np.full(2, 8, dtype=np.intp)
-    return kernel._squared_error(kernel.primitives(), x, y, w, b, np.empty(n), np.empty(n), *steps)
+    return compiled._squared_error(kernel.primitives(), x, y, w, b, np.empty(n), np.empty(n), *steps)
 
 
 def table(rows: int, features: int = 2, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
