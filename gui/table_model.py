@@ -237,9 +237,9 @@ class DatasetTableModel(QAbstractTableModel):
                 f"Row {row + 1}, column '{self.names[column]}': {exc}; the old value was kept"
             )
             return False
-        if number != float(self.document.values[row, column]):
-            self.undo_stack.push(_WriteRows(self.document, [row], column, np.array([[number]]),
-                                            f"Edit row {row + 1}, {self.names[column]}"))
+        old = float(self.document.values[row, column])
+        if number != old:
+            self.undo_stack.push(_SetCell(self.document, row, column, old, number))
         return True
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
@@ -382,6 +382,23 @@ class DatasetTableModel(QAbstractTableModel):
         self.undo_stack.push(_WriteRows(self.document, rows, left, numbers,
                                         f"Paste {len(block)} × {width} cells"))
         return len(block), width
+
+
+class _SetCell(QUndoCommand):
+    """One cell's new value: the commonest edit, so it keeps plain numbers, not arrays (an
+    undo history of thousands of edits stays small)."""
+
+    def __init__(self, document: Document, row: int, column: int, old: float, new: float):
+        super().__init__(f"Edit row {row + 1}, {document.column_name(column)}")
+        self._args = document, row, column, old, new
+
+    def redo(self) -> None:
+        document, row, column, _, new = self._args
+        document.write_rows([row], column, np.array([[new]]))
+
+    def undo(self) -> None:
+        document, row, column, old, _ = self._args
+        document.write_rows([row], column, np.array([[old]]))
 
 
 class _WriteRows(QUndoCommand):

@@ -70,7 +70,7 @@ def test_one_feature_boundary_is_upright_across_the_target_axis(qtbot, window):
     window.table_model.set_dataset(Dataset.from_arrays([[-3.0], [-1.0], [1.0], [3.0]], [0, 0, 1, 1]))
     window.alpha_spin.setValue(0.5)
     train(qtbot, window)
-    plot, training = window.boundary_plot, window._training
+    plot, training = window.boundary_plot, window.document.run.state
     ends = plot.line_ends
     assert ends is not None
     assert ends[0, 0] == ends[1, 0]  # upright
