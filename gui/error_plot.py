@@ -163,6 +163,7 @@ class ErrorPlot(pg.PlotWidget):
         self.legend.removeItem(self.test_curve)
         self._test_in_legend = False
         self._history: History | None = None
+        self._per_row: tuple[int, int] | None = None
         self._x = _FloatIterations()
         self._train = _Series()
         self._test = _Series()
@@ -191,9 +192,18 @@ class ErrorPlot(pg.PlotWidget):
         item.enableAutoRange(x=False, y=True)
         item.setXRange(0, max(1, last_iteration), padding=0.02)
 
-    def show(self, history: History | None) -> None:
-        """Draw ``history`` (None: nothing), now and at every :meth:`refresh`."""
+    def show(self, history: History | None, rows: tuple[int, int] | None = None) -> None:
+        """Draw ``history`` (None: nothing), now and at every :meth:`refresh`.
+
+        ``rows`` (training rows, held-out rows) is given when some rows are held out: the
+        two sums are over different numbers of rows, so both curves are then drawn as the
+        mean error per row, which can be compared, and the axis says so.  Without held-out
+        rows the curve is the note's own sum."""
         self._history = history
+        self._per_row = rows if rows is not None and rows[1] > 0 else None
+        self.getPlotItem().setLabel(
+            "left", "Error for all training instances" if self._per_row is None
+            else "Mean error per row (training and held-out)")
         self._x, self._train, self._test = _FloatIterations(), _Series(), _Series()
         self._dirty = True
         self.refresh()
@@ -214,6 +224,9 @@ class ErrorPlot(pg.PlotWidget):
         x = self._x.of(history) if history is not None else np.empty(0)
         train = history.train_error if history is not None else np.empty(0)
         test = history.test_error if history is not None else None
+        if self._per_row is not None:
+            train = train / self._per_row[0]
+            test = test / self._per_row[1] if test is not None else None
         self._shown = (x, train, test)
         stride = history.stride if history is not None else 1
         self._refreshing = True  # setData can move the view, which asks for a refresh

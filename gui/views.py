@@ -72,6 +72,8 @@ class RunViews(QObject):
     @Slot(object)
     def _ended(self, end: RunEnded) -> None:
         self._redraw.stop()
+        # A run stopped early fills the plot's width again, instead of its planned length.
+        self.error_plot.expect_until(max(end.state.iteration, 1))
         self.error_plot.refresh()
         self.show_neuron()
         self.describe_model()
@@ -90,7 +92,8 @@ class RunViews(QObject):
         run = self.document.run
         if run is not None and len(run.history):
             self.error_plot.expect_until(max(run.state.iteration, 1))
-        self.error_plot.show(None if run is None else run.history)
+        rows = None if run is None else (run.train_rows.size, run.test_rows.size)
+        self.error_plot.show(None if run is None else run.history, rows)
         self.show_neuron()
         self.describe_model()
         self.update_buttons()

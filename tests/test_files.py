@@ -259,11 +259,10 @@ def test_exported_script_prints_the_apps_checkpoints(qtbot, window, tmp_path, mo
     out = subprocess.run([sys.executable, str(path)], capture_output=True, text=True,
                          check=True, timeout=120).stdout.splitlines()
     rows = [line.split() for line in out if not line.startswith("#")]
-    x, train_error = window.error_plot.points("train")
-    _, test_error = window.error_plot.points("test")
-    assert [int(r[0]) for r in rows] == x.astype(int).tolist()
-    assert [float(r[1]) for r in rows] == train_error.tolist()
-    assert [float(r[2]) for r in rows] == test_error.tolist()
+    history = window.document.run.history  # the model's record, not the plot's picture
+    assert [int(r[0]) for r in rows] == history.iteration.tolist()
+    assert [float(r[1]) for r in rows] == history.train_error.tolist()
+    assert [float(r[2]) for r in rows] == history.test_error.tolist()
 
 
 def test_error_history_and_plots_export(qtbot, window, tmp_path, monkeypatch):

@@ -74,3 +74,33 @@ def test_the_status_says_when_checking_the_error_takes_most_of_the_time(qtbot, w
     message = window.statusBar().currentMessage()
     assert message.startswith("Finished 300 iterations.")
     assert "raise Checkpoint every" in message and "50,000 rows" in message
+
+
+def test_with_rows_held_out_both_curves_are_a_mean_per_row_and_the_axis_says_so(qtbot, window):
+    window.test_fraction_spin.setValue(0.25)
+    train(qtbot, window)
+    run = window.document.run
+    n_train, n_test = run.train_rows.size, run.test_rows.size
+    assert (n_train, n_test) == (6, 2)
+    _, train_curve = window.error_plot.points("train")
+    _, test_curve = window.error_plot.points("test")
+    assert train_curve.tolist() == (run.history.train_error / n_train).tolist()
+    assert test_curve.tolist() == (run.history.test_error / n_test).tolist()
+    axis = window.error_plot.getPlotItem().getAxis("left").labelText
+    assert "per row" in axis
+    window.test_fraction_spin.setValue(0.0)
+    train(qtbot, window)
+    assert window.error_plot.points()[1].tolist() == window.document.run.history.train_error.tolist()
+    assert window.error_plot.getPlotItem().getAxis("left").labelText == \
+        "Error for all training instances"
+
+
+def test_after_stop_the_curve_fills_the_plot_again(qtbot, window):
+    window.iterations_spin.setValue(100_000_000)
+    window.train_button.click()
+    qtbot.waitUntil(lambda: len(window.document.run.history) > 100)
+    with qtbot.waitSignal(window.training_finished):
+        window.stop_button.click()
+    low, high = window.error_plot.getPlotItem().getViewBox().viewRange()[0]
+    done = window.document.run.state.iteration
+    assert high < 2 * done  # not the 100,000,000 planned
