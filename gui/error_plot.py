@@ -151,6 +151,8 @@ class ErrorPlot(pg.PlotWidget):
         item = self.getPlotItem()
         item.setLabel("bottom", "Iterations")
         item.setLabel("left", "Error for all training instances")
+        # Errors are read as they are: no "(x0.001)" scaling of the axis behind the numbers.
+        item.getAxis("left").enableAutoSIPrefix(False)
         item.setTitle("Error as the neuron learns")
         item.setClipToView(True)
         item.setDownsampling(auto=True, mode="peak")
