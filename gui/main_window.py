@@ -62,6 +62,9 @@ class MainWindow(QMainWindow):
         stored = settings.open_settings()
         if stored.value("window/geometry") is not None:
             self.restoreGeometry(stored.value("window/geometry"))
+        for key, splitter in self._splitters():
+            if stored.value(key) is not None:
+                splitter.restoreState(stored.value(key))
         self.parameters.restore(stored)
         self.document.set_config(self.parameters.config())
         self.table_views.refresh()
@@ -93,16 +96,16 @@ class MainWindow(QMainWindow):
         plots.addWidget(self.error_plot)
         plots.addWidget(self.boundary_panel)
         plots.setSizes([380, 440])
+        self.plot_splitter = plots
         splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.main_splitter = splitter
         splitter.addWidget(left)
         splitter.addWidget(plots)
         splitter.setStretchFactor(1, 1)
         splitter.setSizes([560, 840])
         self.setCentralWidget(splitter)
-        self.progress = QProgressBar()
-        self.progress.setMaximumWidth(200)
-        self.progress.setRange(0, 1000)
-        self.progress.setTextVisible(False)
+        # Shown only while a run goes.
+        self.progress = QProgressBar(maximumWidth=200, maximum=1000, textVisible=False, visible=False)
         self.status_label = QLabel()
         self.status_label.setMinimumWidth(self.status_label.fontMetrics().horizontalAdvance(_STATUS_WIDTH))
         self.statusBar().addPermanentWidget(self.status_label)
@@ -121,6 +124,7 @@ class MainWindow(QMainWindow):
         self.runs.status.connect(self.status_label.setText)
         self.runs.message.connect(self.show_message)
         self.runs.fraction.connect(lambda f: self.progress.setValue(int(1000 * f)))
+        self.runs.running_changed.connect(self.progress.setVisible)
         self.table_model.edit_refused.connect(lambda text: self.show_message(text, True))
         self.data_panel.message.connect(self.show_message)
         self.file_actions.message.connect(self.show_message)
@@ -135,12 +139,12 @@ class MainWindow(QMainWindow):
     @Slot()
     def train(self) -> None:
         """A fresh, seeded run on a copy of the table as it is now."""
-        self._say_if(self.runs.train(self.parameters.pace()))
+        self.runs.train(self.parameters.pace())
 
     @Slot()
     def continue_training(self) -> None:
         """More iterations of the current run, on the same random stream."""
-        self._say_if(self.runs.continue_run(self.iterations_spin.value(), self.parameters.pace()))
+        self.runs.continue_run(self.iterations_spin.value(), self.parameters.pace())
 
     @Slot()
     def stop(self) -> None:
@@ -153,10 +157,6 @@ class MainWindow(QMainWindow):
             self.progress.setValue(0)
             self.status_label.clear()
             self.show_message("Reset: press Train to start again.")
-
-    def _say_if(self, error: str | None) -> None:
-        if error:
-            self.show_message(error, error=True)
 
     def show_message(self, text: str, error: bool = False) -> None:
         self.statusBar().showMessage(text)
@@ -226,10 +226,15 @@ class MainWindow(QMainWindow):
             return
         stored = settings.open_settings()
         stored.setValue("window/geometry", self.saveGeometry())
+        for key, splitter in self._splitters():
+            stored.setValue(key, splitter.saveState())
         self.parameters.save(stored)
         stored.sync()
         self.shutdown()
         super().closeEvent(event)
+
+    def _splitters(self):
+        return (("window/splitter", self.main_splitter), ("window/plots", self.plot_splitter))
 
     def dragEnterEvent(self, event) -> None:  # noqa: N802 (Qt)
         if any(url.isLocalFile() for url in event.mimeData().urls()):

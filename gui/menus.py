@@ -39,6 +39,10 @@ def build(window: QMainWindow) -> None:
     _action(window, train, "&Continue", window.continue_training, "Ctrl+Shift+Return",
             "Train the current neuron further on the same random stream")
     _action(window, train, "&Reset", window.reset, tip="Forget the trained neuron")
+    train.addSeparator()
+    _action(window, train, "Restore the &note's settings", window.parameters.restore_note_settings,
+            tip="Learning rate 0.1, 10,000 iterations, seed 42, a checkpoint every 100, "
+                "nothing held out, the watching pace: the note's numbers again")
 
     view = bar.addMenu("&View")
     for text, widget in (("&Ask the neuron", window.predict_panel),

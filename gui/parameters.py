@@ -154,6 +154,13 @@ class ParametersBox(QGroupBox):
                         + (f", {decimals} decimals)" if decimals else ", whole numbers)"))
         return None
 
+    def restore_note_settings(self) -> None:
+        """The note's parameters and the watching pace, as on a first start: the note's
+        table then gives the note's numbers again."""
+        self.set_config(TrainConfig())
+        self.speed_combo.setCurrentIndex(DEFAULT_SPEED)
+        self.changed.emit()
+
     def pace(self) -> float:
         """Iterations per second chosen in the speed box (0: as fast as possible)."""
         return float(self.speed_combo.currentData())

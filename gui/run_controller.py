@@ -61,6 +61,7 @@ class RunController(QObject):
         self._warm_up.emit()  # compile or load the kernel now, off the GUI thread
         self._forget_when_ended = False
         self._advice: str | None = None
+        self._pace = 0.0
         document.table_changed.connect(self._table_changed)
 
     @property
@@ -73,7 +74,8 @@ class RunController(QObject):
         return self._advice
 
     def train(self, pace: float) -> str | None:
-        """A fresh, seeded run on a copy of the table as it is now; a message if it cannot."""
+        """A fresh, seeded run on a copy of the table as it is now; if it cannot start, the
+        reason (also sent as a message)."""
         if self._running:
             return None
         config = self.document.config
@@ -81,7 +83,7 @@ class RunController(QObject):
             dataset = self.document.dataset()
             training = Training(dataset, config)
         except DataError as exc:
-            return f"Cannot train: {exc}"
+            return self._refuse(f"Cannot train: {exc}")
         run = Run(dataset, training.snapshot(), History(training.has_test))
         self.document.set_run(run)
         self._launch(run, config.iterations, pace)
@@ -108,14 +110,15 @@ class RunController(QObject):
             return None
         reason = self.why_not_continue()
         if reason:
-            return reason
+            return self._refuse(reason)
         if run.state.iteration + iterations > MAX_TOTAL_ITERATIONS:
-            return f"This run cannot go on past {MAX_TOTAL_ITERATIONS:,} iterations in all."
+            return self._refuse(f"This run cannot go on past {MAX_TOTAL_ITERATIONS:,} "
+                                "iterations in all.")
         note = ""
         try:
             table = self.document.dataset()
         except DataError as exc:
-            return f"Cannot continue: {exc}"
+            return self._refuse(f"Cannot continue: {exc}")
         if not _same_table(table, run.dataset):
             run = Run(table, run.state, run.history)
             self.document.set_run(run)
@@ -124,6 +127,10 @@ class RunController(QObject):
         if note:
             self.message.emit(note, False)
         return None
+
+    def _refuse(self, reason: str) -> str:
+        self.message.emit(reason, True)
+        return reason
 
     def _table_changed(self, change) -> None:
         """A new table (loaded, or such a load undone): the run belongs to the old one, so
@@ -143,6 +150,7 @@ class RunController(QObject):
         self._advice = None
         self._running = True
         self._total = iterations
+        self._pace = pace
         self._first = run.state.iteration
         self._started = time.perf_counter()
         self.running_changed.emit(True)
@@ -158,6 +166,10 @@ class RunController(QObject):
         if not self._running:
             self.run_id += 1
             self.document.set_run(None)
+
+    def planned_seconds(self) -> float | None:
+        """How long the current run takes at its pace (None at full speed)."""
+        return self._total / self._pace if self._pace > 0 else None
 
     def planned_end(self) -> int:
         """The iteration the current run is to end at."""

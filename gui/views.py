@@ -25,6 +25,15 @@ from .table_model import DatasetTableModel
 from .worker import RunEnd, RunEnded
 
 
+def _how_long(seconds: float | None) -> str:
+    """A word on how long a paced run takes, when that is more than a couple of minutes."""
+    if seconds is None or seconds <= 120:
+        return ""
+    minutes = seconds / 60
+    span = f"{minutes / 60:,.1f} hours" if minutes >= 90 else f"{minutes:,.0f} minutes"
+    return f" At this pace the run takes about {span}: Speed › Max goes as fast as it can."
+
+
 class RunViews(QObject):
     """The error plot, the neuron's pictures and the run buttons, following the run."""
 
@@ -52,7 +61,7 @@ class RunViews(QObject):
         if running:
             self.error_plot.expect_until(self.runs.planned_end())
             self._redraw.start()
-            self.message.emit("Training…", False)
+            self.message.emit("Training…" + _how_long(self.runs.planned_seconds()), False)
 
     def _progressed(self, checkpoints) -> None:
         self.error_plot.mark_changed()

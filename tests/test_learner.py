@@ -104,3 +104,58 @@ def test_after_stop_the_curve_fills_the_plot_again(qtbot, window):
     low, high = window.error_plot.getPlotItem().getViewBox().viewRange()[0]
     done = window.document.run.state.iteration
     assert high < 2 * done  # not the 100,000,000 planned
+
+
+def test_restore_the_notes_settings_gives_the_notes_numbers_again(qtbot, window):
+    from gui.parameters import DEFAULT_SPEED
+
+    window.alpha_spin.setValue(2.5)
+    window.test_fraction_spin.setValue(0.25)
+    window.iterations_spin.setValue(10_000_000)
+    window.parameters.restore_note_settings()
+    assert window.document.config == TrainConfig()
+    assert window.speed_combo.currentIndex() == DEFAULT_SPEED
+    window.speed_combo.setCurrentIndex(window.speed_combo.count() - 1)  # Max, for the test
+    train(qtbot, window)
+    clean = Training(note_table(), TrainConfig())
+    clean.advance()
+    assert window.document.run.state.weights.tolist() == clean.weights.tolist()
+
+
+def test_a_long_run_at_a_watching_pace_says_how_long_it_takes(qtbot, window):
+    from gui.parameters import DEFAULT_SPEED
+
+    window.speed_combo.setCurrentIndex(DEFAULT_SPEED)
+    window.iterations_spin.setValue(10_000_000)
+    with qtbot.waitSignal(window.training_finished):
+        window.train_button.click()
+        message = window.statusBar().currentMessage()
+        window.stop_button.click()
+    assert "takes about" in message and "minutes" in message and "Max" in message
+
+
+def test_the_progress_bar_shows_only_while_a_run_goes(qtbot, window):
+    assert not window.progress.isVisible()
+    window.iterations_spin.setValue(100_000_000)
+    window.train_button.click()
+    qtbot.waitUntil(window.progress.isVisible)
+    with qtbot.waitSignal(window.training_finished):
+        window.stop_button.click()
+    assert not window.progress.isVisible()
+
+
+def test_the_splitters_are_remembered(qtbot, window):
+    from gui.main_window import MainWindow
+
+    window.main_splitter.setSizes([300, 1100])
+    window.plot_splitter.setSizes([200, 600])
+    sizes = window.main_splitter.sizes(), window.plot_splitter.sizes()
+    size = window.size()
+    window.close()
+    again = MainWindow()
+    qtbot.addWidget(again)
+    again.resize(size)  # (an offscreen window is not placed by the stored geometry)
+    again.show()
+    qtbot.waitUntil(lambda: again.main_splitter.sizes()[0] == sizes[0][0])
+    assert (again.main_splitter.sizes(), again.plot_splitter.sizes()) == sizes
+    again.close()
