@@ -14,10 +14,9 @@ import numpy as np
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
-from model import DataError, Training
-from model.training import MAX_TOTAL_ITERATIONS
+from model import DataError
+from model.training import MAX_TOTAL_ITERATIONS, initial_state
 from model.document import Document, Run
-from model.history import History
 
 from .worker import THREADS, Progress, RunEnd, RunEnded, RunRequest, TrainingWorker
 
@@ -78,15 +77,14 @@ class RunController(QObject):
         reason (also sent as a message)."""
         if self._running:
             return None
-        config = self.document.config
         try:
             dataset = self.document.dataset()
-            training = Training(dataset, config)
+            start = initial_state(dataset, self.document.config)
         except DataError as exc:
             return self._refuse(f"Cannot train: {exc}")
-        run = Run(dataset, training.snapshot(), History(training.has_test))
+        run = Run.fresh(dataset, start)
         self.document.set_run(run)
-        self._launch(run, config.iterations, pace)
+        self._launch(run, start.config.iterations, pace)
         return None
 
     def why_not_continue(self) -> str | None:

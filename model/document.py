@@ -67,6 +67,13 @@ class Run:
         c = self.state.config
         self.train_rows, self.test_rows = split_rows(self.dataset.n_rows, c.test_fraction, c.seed)
 
+    @classmethod
+    def fresh(cls, dataset: Dataset, state: RunState) -> Run:
+        """A run about to start from ``state``, with an empty history of the right kind."""
+        run = cls(dataset, state, History(with_test=False))
+        run.history = History(with_test=run.has_test)
+        return run
+
     @property
     def has_test(self) -> bool:
         return self.test_rows.size > 0

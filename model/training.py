@@ -184,6 +184,29 @@ def accuracy(p: np.ndarray, y: np.ndarray) -> float | None:
     return float(np.mean((p >= 0.5) == (y == 1.0)))
 
 
+def _start(seed: int, n_features: int) -> tuple[np.random.RandomState, np.ndarray, float]:
+    """The run's random stream and its starting weights and bias, drawn in the note's
+    order: one draw per weight, then the bias."""
+    random = np.random.RandomState(seed)
+    weights = np.array([random.randn() for _ in range(n_features)])
+    return random, weights, random.randn()
+
+
+def initial_state(dataset: Dataset, config: TrainConfig) -> RunState:
+    """The state a fresh run on ``dataset`` starts from, without copying the data (the
+    window makes this on its thread; the worker builds the run itself from it)."""
+    config.validate()
+    random, weights, bias = _start(config.seed, dataset.n_features)
+    with np.errstate(over="ignore", invalid="ignore"):
+        first = float(sigmoid(np.dot(dataset.features[0], weights) + bias))
+    kind, key, position, has_gauss, gauss = random.get_state()
+    return RunState(
+        config=config, iteration=0, weights=_frozen(weights), bias=float(bias),
+        initial_weights=_frozen(weights), initial_bias=float(bias), first_prediction=first,
+        random_state=(kind, _frozen(key), int(position), int(has_gauss), float(gauss)),
+    )
+
+
 class Training:
     """One seeded run of the neuron on a copy of a data set.
 
@@ -205,10 +228,8 @@ class Training:
         self._y = np.ascontiguousarray(dataset.target[self.train_rows], dtype=np.float64)
         self._test_x = np.ascontiguousarray(dataset.features[self.test_rows], dtype=np.float64)
         self._test_y = np.ascontiguousarray(dataset.target[self.test_rows], dtype=np.float64)
-        self._random = np.random.RandomState(config.seed)
-        # The note's order: one draw per weight, then the bias.
-        self._w = np.array([self._random.randn() for _ in range(dataset.n_features)])
-        self._b = np.array([self._random.randn()])
+        self._random, self._w, bias = _start(config.seed, dataset.n_features)
+        self._b = np.array([bias])
         self.initial_weights = self._w.copy()
         self.initial_bias = float(self._b[0])
         self.initial_first_prediction = self.first_prediction()

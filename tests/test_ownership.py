@@ -202,3 +202,19 @@ def test_history_memory_is_bounded_by_thinning_evenly():
     assert history.stride == 16 and len(kept) == 625
     assert history.train_error.tolist() == (kept * 2.0).tolist()
     assert history.test_error.tolist() == (kept * 3.0).tolist()
+
+
+def test_the_window_s_starting_state_is_the_runs_own():
+    """The window makes a run's first state without copying the table; it must be the very
+    state a Training starts from (weights, bias, random stream, first prediction)."""
+    from model.training import initial_state
+
+    rs = np.random.RandomState(5)
+    data = Dataset.from_arrays(rs.randn(40, 3), (rs.rand(40) > 0.5) * 1.0)
+    for config in (TrainConfig(), TrainConfig(seed=7, test_fraction=0.3)):
+        start, training = initial_state(data, config), Training(data, config)
+        made = training.snapshot()
+        assert start.weights.tolist() == made.weights.tolist() and start.bias == made.bias
+        assert start.first_prediction == made.first_prediction
+        assert start.random_state[1].tolist() == made.random_state[1].tolist()
+        assert start.random_state[2:] == made.random_state[2:]

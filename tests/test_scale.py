@@ -39,12 +39,16 @@ def table(rows: int, features: int = 2, seed: int = 0) -> tuple[np.ndarray, np.n
     return x, rs.rand(rows)
 
 
-@pytest.fixture
-def parallel_everywhere(monkeypatch):
+def sum_on_several_threads(monkeypatch) -> None:
     """Sum every checkpoint on several threads, however small the table and the machine."""
     monkeypatch.setattr(row_errors, "cores", lambda: 3)
     monkeypatch.setattr(row_errors, "PARALLEL_MIN_ROWS", 2)
     monkeypatch.setattr(row_errors, "MIN_BLOCK_ROWS", 1)
+
+
+@pytest.fixture
+def parallel_everywhere(monkeypatch):
+    sum_on_several_threads(monkeypatch)
 
 
 @pytest.fixture
@@ -121,9 +125,7 @@ def test_a_run_summed_on_several_threads_equals_the_kernels_own(
     config = TrainConfig(alpha=0.3, iterations=400, seed=11, every=every, test_fraction=test_fraction)
     monkeypatch.setattr(row_errors, "PARALLEL_MIN_ROWS", 1 << 62)
     alone = Training(data, config)
-    monkeypatch.setattr(row_errors, "cores", lambda: 3)
-    monkeypatch.setattr(row_errors, "PARALLEL_MIN_ROWS", 2)
-    monkeypatch.setattr(row_errors, "MIN_BLOCK_ROWS", 1)
+    sum_on_several_threads(monkeypatch)
     shared = Training(data, config)
     assert len(runs_alike(shared, alone, 400, chunk)) == len(range(0, 400, every))
     runs_alike(shared, alone, 123, chunk)  # continuing
@@ -153,9 +155,7 @@ def test_an_error_that_stops_being_finite_stops_both_paths_alike(monkeypatch):
     config = TrainConfig(iterations=500, every=10, test_fraction=0.3)
     monkeypatch.setattr(row_errors, "PARALLEL_MIN_ROWS", 1 << 62)
     alone = Training(data, config)
-    monkeypatch.setattr(row_errors, "cores", lambda: 3)
-    monkeypatch.setattr(row_errors, "PARALLEL_MIN_ROWS", 2)
-    monkeypatch.setattr(row_errors, "MIN_BLOCK_ROWS", 1)
+    sum_on_several_threads(monkeypatch)
     shared = Training(data, config)
     runs_alike(shared, alone, 55)
     for training in (shared, alone):
