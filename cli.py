@@ -115,7 +115,40 @@ def _parser() -> argparse.ArgumentParser:
                    help=f"share of rows held out, 0 to {MAX_TEST_FRACTION} (default 0)")
     p.add_argument("--json", action="store_true",
                    help=f"print one JSON object (at most {MAX_JSON_CHECKPOINTS:,} checkpoints)")
+    p.add_argument("--trace", type=int, metavar="N",
+                   help=f"print the first N steps (1 to {MAX_TRACE:,}) of the run, one JSON "
+                        "object per line with every number of the step (the row drawn, z, "
+                        "the prediction, the error, dE_dp, dp_dz, the gradients and the new "
+                        "weights and bias), and nothing else")
     return p
+
+
+#: The most steps ``--trace`` prints (each is a line of a few hundred characters).
+MAX_TRACE = 1_000_000
+
+
+def _trace(training: Training, steps: int) -> int:
+    """The first ``steps`` steps of ``training``, one JSON line each; non-finite numbers
+    are null, as in the --json output."""
+    for _ in range(steps):
+        if training.failed:
+            break
+        details, _ = training.step()
+        _emit(sys.stdout, json.dumps(_nulls(details.as_json()), allow_nan=False) + "\n")
+    if training.failed:
+        _emit(sys.stderr, f"{PROG}: {training.stop_reason}\n")
+    return 0
+
+
+def _nulls(value):
+    """``value`` with every float that is not finite replaced by None (JSON null)."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, list):
+        return [_nulls(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _nulls(v) for k, v in value.items()}
+    return value
 
 
 def planned_checkpoints(iterations: int, every: int) -> int:
@@ -379,10 +412,19 @@ def _run(argv: list[str]) -> int:
                 f"--json would print {planned:,} checkpoints, more than the "
                 f"{MAX_JSON_CHECKPOINTS:,} it prints at most: raise --every to {least:,} or "
                 "more (or leave out --json for a summary)")
+        if args.trace is not None and not 1 <= args.trace <= MAX_TRACE:
+            raise DataError(f"--trace must be a whole number of steps from 1 to {MAX_TRACE:,}, "
+                            f"not {args.trace}")
+        if args.trace is not None and args.json:
+            raise DataError("--trace and --json are two kinds of output: give one of them")
         dataset = read_csv(args.data) if args.data is not None else note_table()
         training = Training(dataset, config)
     except DataError as exc:
         return _error(str(exc))
+    if args.trace is not None:
+        code = _trace(training, args.trace)
+        sys.stdout.flush()
+        return code
     record, seconds = _train(training, keep_all=args.json)
     if args.json:
         _write_json(sys.stdout, result_json(training, dataset, record, args.data, seconds), record)

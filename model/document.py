@@ -19,6 +19,7 @@ from .dataset import Dataset
 from .errors import DataError
 from .history import History
 from .session import Session
+from .step import StepDetails
 from .training import Checkpoints, RunState, Training, TrainConfig, accuracy, split_rows
 
 
@@ -97,7 +98,7 @@ class Document:
     - ``config_changed``: the parameters were set;
     - ``run_changed``: a run started, was replaced or forgotten (not on every batch);
     - ``run_progressed(checkpoints or None)``: the current run has a newer state, and
-      these new checkpoints;
+      these new checkpoints (and, after a step taken one at a time, :attr:`step`);
     - ``file_changed``: the document's file or name changed.
     """
 
@@ -112,6 +113,7 @@ class Document:
         self._values = _table(dataset)
         self._config = TrainConfig()
         self._run: Run | None = None
+        self._step: StepDetails | None = None
         self._path: Path | None = None
         self._name = name
 
@@ -241,14 +243,26 @@ class Document:
 
     def set_run(self, run: Run | None) -> None:
         self._run = run
+        self._step = None
         self.run_changed.emit()
 
-    def record_progress(self, checkpoints: Checkpoints | None, state: RunState) -> None:
-        """New checkpoints of the current run (if any) and its state after them."""
+    @property
+    def step(self) -> StepDetails | None:
+        """Every number of the current run's latest step, when it was taken one at a time
+        (Step, or a run at the slow-motion pace); None otherwise."""
+        return self._step
+
+    def record_progress(self, checkpoints: Checkpoints | None, state: RunState,
+                        step: StepDetails | None = None) -> None:
+        """New checkpoints of the current run (if any), its state after them, and the
+        details of its latest step when they were computed (else the old ones are dropped,
+        as they no longer describe the neuron shown)."""
         if self._run is None:
             return
         if checkpoints is not None:
             self._run.history.extend(checkpoints)
+        if step is not None or state.iteration != self._run.state.iteration:
+            self._step = step
         self._run.state = state
         self.run_progressed.emit(checkpoints)
 

@@ -19,6 +19,7 @@ from . import checkpoint_cost, kernel, row_errors
 from .dataset import Dataset
 from .errors import DataError
 from .neuron import predict, sigmoid
+from .step import StepDetails, step_details
 
 MAX_ITERATIONS = 100_000_000
 MAX_SEED = 2**32 - 1
@@ -364,6 +365,22 @@ class Training:
                 out_train[:written],
                 out_test[:written] if self.has_test else None,
             )
+
+    # -- one step at a time ------------------------------------------------------------
+    def next_row(self) -> int:
+        """The training row the next step will draw (an index into :attr:`train_rows`),
+        found on a copy of the random stream, so the run's own stream is untouched."""
+        peek = np.random.RandomState()
+        peek.set_state(self._random.get_state())
+        return int(peek.randint(self._x.shape[0]))
+
+    def step(self) -> tuple[StepDetails, Checkpoints]:
+        """One iteration, with every number of its chain rule; the kernel takes the step
+        (its weights equal the details' new weights) and records a checkpoint if due."""
+        k = self.next_row()
+        details = step_details(self.iteration, int(self.train_rows[k]), self._x[k], self._y[k],
+                               self._w, self._b[0], self.config.alpha)
+        return details, self.advance(1)
 
     # -- handing the run over ----------------------------------------------------------
     def snapshot(self) -> RunState:
