@@ -10,7 +10,15 @@ from __future__ import annotations
 import numpy as np
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QCloseEvent, QIcon, QKeySequence, QShortcut
-from PySide6.QtWidgets import QLabel, QMainWindow, QProgressBar, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QLabel,
+    QMainWindow,
+    QProgressBar,
+    QSplitter,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from model import DataError, note_table, read_csv
 from model.document import Document
@@ -25,8 +33,11 @@ from .file_actions import FileActions
 from .parameters import MAX_SPEED, ParametersBox  # noqa: F401 (MAX_SPEED: public name)
 from .predict_panel import PredictPanel
 from .run_controller import RunController
+from .sigmoid_plot import SigmoidPlot
+from .step_panel import StepPanel
 from .table_model import DatasetTableModel
-from .views import RunViews, TableViews
+from .views import RunViews, StepViews, TableViews
+from .worker import TRACE_PACE
 
 _STATUS_WIDTH = "iteration 100,000,000 / 100,000,000   error 0.000000   99,999,999 it/s   999.9 s"
 
@@ -48,10 +59,14 @@ class MainWindow(QMainWindow):
         self.runs = RunController(self.document, self)
         self._build_widgets()
         self.run_views = RunViews(self.document, self.runs, self.error_plot,
-                                  (self.boundary_plot, self.table_model, self.predict_panel),
+                                  (self.boundary_plot, self.table_model, self.predict_panel,
+                                   self.sigmoid_plot),
                                   self.parameters, self)
         self.table_views = TableViews(self.document, self.table_model, self.boundary_panel,
-                                      self.predict_panel, self.parameters, self.run_views, self)
+                                      self.predict_panel, self.parameters, self.run_views,
+                                      self.sigmoid_plot, self)
+        self.step_views = StepViews(self.document, self.step_panel, self.table_model,
+                                    self.boundary_panel, self.sigmoid_plot, self)
         self.file_actions = FileActions(self, self.document, self.table_model, self.runs,
                                         {"Error plot": self.error_plot,
                                          "Boundary plot": self.boundary_plot},
@@ -92,10 +107,27 @@ class MainWindow(QMainWindow):
         self.boundary_panel = BoundaryPanel()
         self.boundary_plot = self.boundary_panel.plot
         self.error_plot = ErrorPlot()
+        # One step at a time: the worked step in a tab of its own over the error curve (Step
+        # shows it; Train shows the curve again), every row on the sigmoid beside the boundary.
+        self.step_panel = StepPanel()
+        self.step_button = self.step_panel.step_button
+        self.sigmoid_plot = SigmoidPlot()
+        self.plot_tabs = QTabWidget(objectName="plotTabs")
+        self.plot_tabs.addTab(self.error_plot, "&Error curve")
+        self.plot_tabs.addTab(self.step_panel, "&One step")
+        self.plot_tabs.setTabToolTip(0, "The error over all rows at every checkpoint")
+        self.plot_tabs.setTabToolTip(1, "One step of learning with all its numbers (Step: F10)")
+        pictures = QSplitter(Qt.Orientation.Horizontal)
+        pictures.addWidget(self.boundary_panel)
+        pictures.addWidget(self.sigmoid_plot)
+        pictures.setStretchFactor(0, 3)
+        pictures.setStretchFactor(1, 2)
+        pictures.setSizes([480, 320])
+        self.picture_splitter = pictures
         plots = QSplitter(Qt.Orientation.Vertical)
-        plots.addWidget(self.error_plot)
-        plots.addWidget(self.boundary_panel)
-        plots.setSizes([380, 440])
+        plots.addWidget(self.plot_tabs)
+        plots.addWidget(pictures)
+        plots.setSizes([420, 400])
         self.plot_splitter = plots
         splitter = QSplitter(Qt.Orientation.Horizontal)
         self.main_splitter = splitter
@@ -121,6 +153,11 @@ class MainWindow(QMainWindow):
         self.stop_button.clicked.connect(self.stop)
         self.continue_button.clicked.connect(self.continue_training)
         self.reset_button.clicked.connect(self.reset)
+        self.step_panel.step_requested.connect(self.step)
+        self.step_panel.message.connect(self.show_message)
+        self.runs.running_changed.connect(
+            lambda running: (self.step_button.setEnabled(not running),
+                             self.step_panel.checkpoint_button.setEnabled(not running)))
         self.runs.status.connect(self.status_label.setText)
         self.runs.message.connect(self.show_message)
         self.runs.fraction.connect(lambda f: self.progress.setValue(int(1000 * f)))
@@ -139,11 +176,31 @@ class MainWindow(QMainWindow):
     @Slot()
     def train(self) -> None:
         """A fresh, seeded run on a copy of the table as it is now."""
+        if self.runs.running:
+            return
+        self._show_tab_for_pace()
         self.runs.train(self.parameters.pace())
+
+    @Slot(bool)
+    def step(self, to_checkpoint: bool = False) -> None:
+        """One iteration with every number shown (or the iterations to the next checkpoint,
+        the last one shown); the first after Reset, or before any run, starts a fresh model."""
+        if self.runs.running:
+            return
+        self.plot_tabs.setCurrentIndex(1)
+        self.runs.step(to_checkpoint)
+
+    def _show_tab_for_pace(self) -> None:
+        # At the slow-motion pace the step panel follows the run; else the curve matters.
+        slow = 0 < self.parameters.pace() <= TRACE_PACE
+        self.plot_tabs.setCurrentIndex(1 if slow else 0)
 
     @Slot()
     def continue_training(self) -> None:
         """More iterations of the current run, on the same random stream."""
+        if self.runs.running:
+            return
+        self._show_tab_for_pace()
         self.runs.continue_run(self.iterations_spin.value(), self.parameters.pace())
 
     @Slot()
@@ -234,7 +291,8 @@ class MainWindow(QMainWindow):
         super().closeEvent(event)
 
     def _splitters(self):
-        return (("window/splitter", self.main_splitter), ("window/plots", self.plot_splitter))
+        return (("window/splitter", self.main_splitter), ("window/plots", self.plot_splitter),
+                ("window/pictures", self.picture_splitter))
 
     def dragEnterEvent(self, event) -> None:  # noqa: N802 (Qt)
         if any(url.isLocalFile() for url in event.mimeData().urls()):

@@ -21,13 +21,22 @@ from .spin_boxes import SeedSpinBox
 
 #: Paces of the speed control, in iterations per second; 0 is as fast as the machine goes.
 SPEEDS = [
+    ("Slow motion — a step every 2 s, every number shown", 0.5),
+    ("Slow motion — a step a second, every number shown", 1),
+    ("Slow motion — 5 steps a second, every number shown", 5),
     ("Slow — 1,000 iterations/s", 1_000),
     ("Watch — 3,300 iterations/s", 3_300),
     ("Fast — 100,000 iterations/s", 100_000),
     ("Max — as fast as possible", 0),
 ]
-DEFAULT_SPEED = 1  # the note's 10,000 iterations draw over about three seconds
+# The note's 10,000 iterations draw over about three seconds.
+DEFAULT_SPEED = next(i for i, (_, pace) in enumerate(SPEEDS) if pace == 3_300)
 MAX_SPEED = next(i for i, (_, pace) in enumerate(SPEEDS) if pace == 0)
+
+
+def speed_index(pace: float) -> int:
+    """The speed box's entry for ``pace`` iterations per second (0: Max)."""
+    return next(i for i, (_, p) in enumerate(SPEEDS) if p == pace)
 
 
 class ParametersBox(QGroupBox):
@@ -76,7 +85,8 @@ class ParametersBox(QGroupBox):
         for label, pace in SPEEDS:
             self.speed_combo.addItem(label, pace)
         self.speed_combo.setCurrentIndex(DEFAULT_SPEED)
-        self.speed_combo.setToolTip("How fast to train: slow enough to watch, or as fast as possible.")
+        self.speed_combo.setToolTip("How fast to train: one step at a time with every number in "
+                                    "the step panel, slow enough to watch, or as fast as possible.")
 
         form = QFormLayout()
         form.addRow("&Learning rate:", self.alpha_spin)
@@ -176,14 +186,18 @@ class ParametersBox(QGroupBox):
                     spin.setValue(kind(value))
                 except (TypeError, ValueError):
                     pass  # a hand-edited settings file: keep the default
-        speed = stored.value("parameters/speed")
-        if speed is not None and str(speed).isdigit() and int(speed) < self.speed_combo.count():
-            self.speed_combo.setCurrentIndex(int(speed))
+        try:
+            pace = float(stored.value("parameters/pace"))
+        except (TypeError, ValueError):
+            return  # never saved, or hand-edited: keep the default
+        index = self.speed_combo.findData(pace)
+        if index >= 0:
+            self.speed_combo.setCurrentIndex(index)
 
     def save(self, stored: QSettings) -> None:
         for key, spin in zip(_KEYS, self._spins()):
             stored.setValue(f"parameters/{key}", spin.value())
-        stored.setValue("parameters/speed", self.speed_combo.currentIndex())
+        stored.setValue("parameters/pace", self.pace())
 
 
 _KEYS = ("alpha", "iterations", "seed", "every", "test_fraction")

@@ -26,6 +26,8 @@ from model.document import Change, Document
 _Index = QModelIndex | QPersistentModelIndex
 _TARGET_BRUSH = QBrush(QColor(255, 244, 214))
 _HELD_OUT_BRUSH = QBrush(QColor(235, 235, 235))
+#: The row the latest step drew (a soft yellow, like a highlighter).
+_STEP_BRUSH = QBrush(QColor(255, 236, 140))
 _WRONG_BRUSH = QBrush(QColor(176, 0, 32))
 _BLOCK = 1024  # rows whose predictions are computed together
 PREDICTION_HEADERS = ("ŷ (prediction)", "error (ŷ − y)²")
@@ -53,6 +55,7 @@ class DatasetTableModel(QAbstractTableModel):
         self.document = document
         self.undo_stack = undo_stack
         self._order: np.ndarray | None = None  # view row -> data row, when sorted
+        self._step_row: int | None = None  # data row the latest step drew
         self._weights: np.ndarray | None = None
         self._bias = 0.0
         self._blocks: dict[int, tuple[np.ndarray, np.ndarray]] = {}
@@ -140,6 +143,24 @@ class DatasetTableModel(QAbstractTableModel):
     def held_out(self) -> np.ndarray:
         return self._held_out.copy()
 
+    def set_step_row(self, row: int | None) -> None:
+        """Highlight the data row the latest step drew (None: no highlight)."""
+        if row is not None and not 0 <= row < self.rowCount():
+            row = None
+        if row == self._step_row:
+            return
+        old, self._step_row = self._step_row, row
+        for changed in (old, row):
+            if changed is not None and changed < self.rowCount():
+                view_row = self.view_row(changed)
+                self.dataChanged.emit(self.index(view_row, 0),
+                                      self.index(view_row, self.columnCount() - 1),
+                                      [Qt.ItemDataRole.BackgroundRole])
+
+    @property
+    def step_row(self) -> int | None:
+        return self._step_row
+
     # -- Qt's model interface ---------------------------------------------------
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: N802 (Qt)
         return 0 if parent.isValid() else self.document.n_rows
@@ -155,6 +176,8 @@ class DatasetTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return _RIGHT
         if role == Qt.ItemDataRole.BackgroundRole:
+            if row == self._step_row:
+                return _STEP_BRUSH
             if held:
                 return _HELD_OUT_BRUSH
             return _TARGET_BRUSH if column == self.target_column else None
@@ -280,6 +303,8 @@ class DatasetTableModel(QAbstractTableModel):
 
     def _changed(self, change: Change) -> None:
         self._blocks.clear()
+        if change.kind != "cells":
+            self._step_row = None  # its number now names another row
         n = self.document.n_rows
         if change.kind == "cells":
             columns = (*change.columns, self.n_data_columns, self.n_data_columns + 1)

@@ -21,6 +21,8 @@ from .error_plot import ErrorPlot
 from .parameters import ParametersBox
 from .predict_panel import PredictPanel
 from .run_controller import RunController
+from .sigmoid_plot import SigmoidPlot
+from .step_panel import StepPanel
 from .table_model import DatasetTableModel
 from .worker import RunEnd, RunEnded
 
@@ -88,7 +90,11 @@ class RunViews(QObject):
         self.describe_model()
         done = end.state.iteration
         advice = f" {self.runs.advice}" if self.runs.advice else ""
-        if end.how is RunEnd.FINISHED:
+        step = self.document.step
+        if end.how is RunEnd.FINISHED and step is not None and step.iteration + 1 == done:
+            self.message.emit(f"Step {done:,}: learned from row {step.row + 1}; its numbers are "
+                              "in the One step tab. F10 takes the next.", False)
+        elif end.how is RunEnd.FINISHED:
             self.message.emit(f"Finished {done:,} iterations.{advice}", False)
         elif end.how is RunEnd.STOPPED:
             self.message.emit(f"Stopped at iteration {done:,}.", False)
@@ -145,8 +151,10 @@ class TableViews(QObject):
 
     def __init__(self, document: Document, table_model: DatasetTableModel,
                  boundary_panel: BoundaryPanel, predict_panel: PredictPanel,
-                 parameters: ParametersBox, run_views: RunViews, parent=None) -> None:
+                 parameters: ParametersBox, run_views: RunViews,
+                 sigmoid_plot: SigmoidPlot | None = None, parent=None) -> None:
         super().__init__(parent)
+        self.sigmoid_plot = sigmoid_plot
         self.document, self.table_model = document, table_model
         self.boundary_panel, self.predict_panel = boundary_panel, predict_panel
         self.parameters, self.run_views = parameters, run_views
@@ -175,4 +183,42 @@ class TableViews(QObject):
         mask = doc.held_out()
         self.table_model.set_held_out(mask)
         self.boundary_panel.set_data(doc.values, doc.names, mask)
+        if self.sigmoid_plot is not None:
+            self.sigmoid_plot.set_data(doc.values, mask)
         self.run_views.update_buttons()
+
+
+class StepViews(QObject):
+    """What shows the latest step: the step panel, the drawn row's highlight in the table,
+    the boundary plot's ghost line, arrow and ring, and the sigmoid view's ring.  Redrawn
+    once per event-loop turn after the run moved (a fast run has no step to show: they
+    clear; a step, or a run at the slow-motion pace, fills them)."""
+
+    def __init__(self, document: Document, step_panel: StepPanel, table_model: DatasetTableModel,
+                 boundary_panel: BoundaryPanel, sigmoid_plot: SigmoidPlot, parent=None) -> None:
+        super().__init__(parent)
+        self.document, self.step_panel, self.table_model = document, step_panel, table_model
+        self.boundary_panel, self.sigmoid_plot = boundary_panel, sigmoid_plot
+        self._timer = QTimer(self, interval=0, singleShot=True, timeout=self.refresh)
+        document.run_changed.connect(self._timer.start)
+        document.run_progressed.connect(lambda checkpoints: self._timer.start())
+        document.table_changed.connect(self._table_changed)
+
+    def _table_changed(self, change: Change) -> None:
+        if change.kind == "reset":
+            self.step_panel.set_parameter_count(self.document.n_features)
+        self._timer.start()
+
+    @Slot()
+    def refresh(self) -> None:
+        doc = self.document
+        step = doc.step if doc.run_fits_table() else None
+        names = [] if doc.run is None else list(doc.run.dataset.column_names[:-1])
+        self.step_panel.show_step(step, names)
+        # A row number means the same row only while the table has as many rows as the run's.
+        row = None
+        if step is not None and doc.run is not None and doc.run.dataset.n_rows == doc.n_rows:
+            row = step.row
+        self.table_model.set_step_row(row)
+        self.boundary_panel.set_step(step if row is not None else None)
+        self.sigmoid_plot.set_step_row(row)
