@@ -30,6 +30,7 @@ from model.csvio import read_csv
 from model.dataset import Dataset
 from model.errors import DataError
 from model.examples import note_table
+from model.sweep import default_jobs, parse_alphas, parse_seeds, run_sweep, sweep_configs
 from model.training import MAX_ITERATIONS, MAX_SEED, MAX_TEST_FRACTION, Training, TrainConfig
 
 PROG = "neuron-lab --headless"
@@ -102,12 +103,17 @@ def _parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--data", metavar="FILE.csv", help="CSV data, last column the target "
                    "(default: the reference note's table)")
-    p.add_argument("--alpha", type=float, default=defaults.alpha,
-                   help=f"learning rate (default {defaults.alpha})")
+    p.add_argument("--alpha", default=str(defaults.alpha),
+                   help=f"learning rate (default {defaults.alpha}); several separated by commas, "
+                        "or a log range start:stop:count, train one run each")
     p.add_argument("--iterations", type=int, default=defaults.iterations,
                    help=f"training steps, 1 to {MAX_ITERATIONS:,} (default {defaults.iterations})")
-    p.add_argument("--seed", type=int, default=defaults.seed,
-                   help=f"random seed, 0 to {MAX_SEED} (default {defaults.seed})")
+    p.add_argument("--seed", default=str(defaults.seed),
+                   help=f"random seed, 0 to {MAX_SEED} (default {defaults.seed}); several "
+                        "separated by commas, and ranges like 1-10, train one run each")
+    p.add_argument("--jobs", type=int, metavar="J",
+                   help="with several learning rates or seeds, train J runs at once "
+                        "(default: one per core)")
     p.add_argument("--every", type=int, default=defaults.every,
                    help=f"record the error every K steps, 1 to {MAX_ITERATIONS:,} "
                         f"(default {defaults.every})")
@@ -316,7 +322,7 @@ def _array_pieces(values: np.ndarray):
     yield "]"
 
 
-def _write_json(stream: TextIO, result: dict[str, Any], record: _Record) -> None:
+def _write_json(stream: TextIO, result: dict[str, Any], record: _Record, end: str = "\n") -> None:
     """``result`` as ``json.dumps`` would write it, the checkpoint arrays put in piece by piece."""
     text = json.dumps(result, allow_nan=False)
     for name in _ARRAYS:
@@ -328,7 +334,7 @@ def _write_json(stream: TextIO, result: dict[str, Any], record: _Record) -> None
         stream.write(before)
         for piece in _array_pieces(values[:record.count]):
             stream.write(piece)
-    stream.write(text + "\n")
+    stream.write(text + end)
 
 
 # -- the summary ---------------------------------------------------------------------------------
@@ -396,15 +402,74 @@ def _silence_stdout() -> None:
         pass  # not a real file (a test's StringIO): nothing to silence
 
 
+def _run_sweep(args, configs: list[TrainConfig]) -> int:
+    """Several runs, trained ``--jobs`` at a time; one summary line per run, or with
+    ``--json`` the ``runs`` object."""
+    if args.trace is not None:
+        raise DataError("--trace follows one run: give one learning rate and one seed")
+    if args.jobs is not None and args.jobs < 1:
+        raise DataError(f"--jobs must be 1 or more, not {args.jobs}")
+    planned = len(configs) * planned_checkpoints(configs[0].iterations, configs[0].every)
+    if args.json and planned > MAX_JSON_CHECKPOINTS:
+        raise DataError(
+            f"--json would print {planned:,} checkpoints over {len(configs)} runs, more than the "
+            f"{MAX_JSON_CHECKPOINTS:,} it prints at most: raise --every, or ask for fewer runs")
+    dataset = read_csv(args.data) if args.data is not None else note_table()
+    capacity = planned_checkpoints(configs[0].iterations, configs[0].every)
+    records: list[_Record | None] = [None] * len(configs)
+
+    def on_chunk(index: int, training: Training, part) -> None:
+        # Called on the run's own thread; each run touches only its own record.
+        if records[index] is None:
+            records[index] = _Record(args.json, capacity, training.has_test)
+        records[index].add(part)
+
+    kernel.warm_up()
+    started = time.perf_counter()
+    results = run_sweep(dataset, configs, args.jobs or default_jobs(), on_chunk=on_chunk)
+    wall = time.perf_counter() - started
+    for index, result in enumerate(results):
+        if records[index] is None:
+            records[index] = _Record(args.json, capacity, result.training.has_test)
+    if args.json:
+        out = sys.stdout
+        out.write('{"runs": [')
+        for index, result in enumerate(results):
+            if index:
+                out.write(", ")
+            _write_json(out, result_json(result.training, dataset, records[index], args.data,
+                                         result.seconds), records[index], end="")
+        out.write("], " + json.dumps({"timing": {"wall_seconds": wall}})[1:] + "\n")
+    else:
+        lines = [f"{len(results)} runs on {args.data or 'the reference note table'} "
+                 f"({args.jobs or default_jobs()} at a time), {wall:.3f} s in all:"]
+        for result in results:
+            t, record = result.training, records[result.index]
+            last = "—" if record.last is None else _number(record.last[1], ".6f")
+            accuracy = t.accuracy()[0]
+            lines.append(f"  learning rate {t.config.alpha:<10g} seed {t.config.seed:<10} "
+                         f"final error {last:<12} "
+                         + ("" if accuracy is None else f"accuracy {accuracy:.1%}  ")
+                         + f"{result.seconds:.3f} s")
+        _emit(sys.stdout, "\n".join(lines) + "\n")
+    sys.stdout.flush()
+    return 0
+
+
 def _run(argv: list[str]) -> int:
     args = _parser().parse_args(argv)
     if args.data is not None and not args.data:
         return _error("--data was given an empty file name; leave --data out to use the "
                       "reference note's table")
-    config = TrainConfig(alpha=args.alpha, iterations=args.iterations, seed=args.seed,
-                         every=args.every, test_fraction=args.test_fraction)
     try:
+        alphas, seeds = parse_alphas(args.alpha), parse_seeds(args.seed)
+        config = TrainConfig(alpha=alphas[0], iterations=args.iterations, seed=seeds[0],
+                             every=args.every, test_fraction=args.test_fraction)
         config.validate()
+        if len(alphas) * len(seeds) > 1:
+            return _run_sweep(args, sweep_configs(config, alphas, seeds))
+        if args.jobs is not None and args.jobs < 1:
+            raise DataError(f"--jobs must be 1 or more, not {args.jobs}")
         planned = planned_checkpoints(config.iterations, config.every)
         if args.json and planned > MAX_JSON_CHECKPOINTS:
             least = -(-config.iterations // MAX_JSON_CHECKPOINTS)
