@@ -44,6 +44,8 @@ def build(window: QMainWindow) -> None:
             "One iteration, with every number of the chain rule shown")
     _action(window, train, "Step to the next c&heckpoint", lambda: window.step(True), "Shift+F10",
             "The iterations up to the next checkpoint; the last one is shown")
+    _action(window, train, "Train se&veral…", window.open_sweep_dialog, "Ctrl+Shift+T",
+            "Train a grid of learning rates × seeds at once, on every core")
     train.addSeparator()
     _action(window, train, "Restore the &note's settings", window.parameters.restore_note_settings,
             tip="Learning rate 0.1, 10,000 iterations, seed 42, a checkpoint every 100, "

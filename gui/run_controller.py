@@ -145,7 +145,7 @@ class RunController(QObject):
         except DataError as exc:
             return self._refuse(f"Cannot continue: {exc}")
         if not _same_table(table, run.dataset):
-            run = Run(table, run.state, run.history)
+            run = Run(table, run.state, run.history, number=run.number)
             self.document.set_run(run)
             note = "Continuing on the table as it is now: it was edited since this run started."
         self._launch(run, iterations, pace, trace)
@@ -178,6 +178,7 @@ class RunController(QObject):
         self._pace = pace
         self._first = run.state.iteration
         self._started = time.perf_counter()
+        self.document.keep_run(run)
         self.running_changed.emit(True)
         self._worker.clear_stop()
         # At a slow-motion pace every step comes with its numbers, for the step panel.
@@ -226,6 +227,7 @@ class RunController(QObject):
             return
         self._running = False
         self.document.record_progress(None, end.state)
+        self.document.run_ended(time.perf_counter() - self._started)
         if end.how is RunEnd.FINISHED:
             self.fraction.emit(1.0)
         self.running_changed.emit(False)

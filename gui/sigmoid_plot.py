@@ -117,6 +117,9 @@ class SigmoidPlot(pg.PlotWidget):
         self._draw_ring()
 
     def _draw_curve(self, low: float, high: float) -> None:
+        if getattr(self, "_span", None) == (low, high):
+            return  # the same curve: nothing to redraw
+        self._span = (low, high)
         z = np.linspace(low, high, 400)
         s = sigmoid(z)
         self.curve.setData(z, s)

@@ -52,6 +52,8 @@ class RunViews(QObject):
         self._neuron_dirty = False
         self._neuron_drawn = 0.0
         self._redraw = QTimer(self, interval=33, timeout=self._redraw_run)
+        #: set by the window: True while something else (a sweep) trains
+        self.busy_elsewhere = lambda: False
         document.run_changed.connect(self.run_changed)
         document.run_progressed.connect(self._progressed)
         runs.running_changed.connect(self._running_changed)
@@ -137,7 +139,8 @@ class RunViews(QObject):
         label.setText(text)
 
     def update_buttons(self) -> None:
-        p, idle, run = self.parameters, not self.runs.running, self.document.run
+        p, run = self.parameters, self.document.run
+        idle = not self.runs.running and not self.busy_elsewhere()
         p.train_button.setEnabled(idle)
         p.stop_button.setEnabled(not idle)
         why_not = self.runs.why_not_continue()

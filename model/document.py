@@ -11,30 +11,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Literal
+from typing import Literal
 
 import numpy as np
 
 from .dataset import Dataset
 from .errors import DataError
+from .events import Event
 from .history import History
+from .runs import KeptRun, RunBook, fingerprint
 from .session import Session
 from .step import StepDetails
 from .training import Checkpoints, RunState, Training, TrainConfig, accuracy, split_rows
-
-
-class Event:
-    """A list of callbacks, called in the order they were connected."""
-
-    def __init__(self) -> None:
-        self._callbacks: list[Callable] = []
-
-    def connect(self, callback: Callable) -> None:
-        self._callbacks.append(callback)
-
-    def emit(self, *args) -> None:
-        for callback in list(self._callbacks):
-            callback(*args)
 
 
 @dataclass(frozen=True)
@@ -61,6 +49,8 @@ class Run:
     dataset: Dataset
     state: RunState
     history: History
+    #: its number in the document's kept runs (None until it is kept)
+    number: int | None = None
     train_rows: np.ndarray = field(init=False)
     test_rows: np.ndarray = field(init=False)
 
@@ -114,6 +104,8 @@ class Document:
         self._config = TrainConfig()
         self._run: Run | None = None
         self._step: StepDetails | None = None
+        #: every run made, to compare (the current one among them)
+        self.runs = RunBook()
         self._path: Path | None = None
         self._name = name
 
@@ -242,9 +234,81 @@ class Document:
         return self._run
 
     def set_run(self, run: Run | None) -> None:
+        previous = self._run
         self._run = run
         self._step = None
+        if previous is not None and (run is None or previous.number != run.number):
+            kept = self.runs.get(previous.number)
+            if kept is not None and not kept.running:
+                kept.compact()  # no longer the current run: a display copy is enough
         self.run_changed.emit()
+
+    # -- kept runs -------------------------------------------------------------------------
+    def keep_run(self, run: Run) -> KeptRun:
+        """Make ``run`` (about to be trained) a kept run, or find the one it continues."""
+        kept = self.runs.get(run.number)
+        if kept is None:
+            kept = self.runs.add(run.state.config, fingerprint(run.dataset), run.state,
+                                 run.history, running=True, train_rows=int(run.train_rows.size))
+            run.number = kept.number
+        else:
+            kept.running = True
+            if kept.history is not run.history:
+                kept.attach(run.history)
+            kept.fingerprint = fingerprint(run.dataset)
+            self.runs.touch(kept)
+        return kept
+
+    def run_ended(self, seconds: float) -> None:
+        """The current run's training ended after ``seconds`` more of training."""
+        run = self._run
+        kept = None if run is None else self.runs.get(run.number)
+        if kept is None:
+            return
+        self.update_kept(kept, run.state, seconds, run.dataset)
+        kept.running = False
+        self.runs.touch(kept)
+
+    @staticmethod
+    def update_kept(kept: KeptRun, state: RunState, seconds: float, dataset: Dataset) -> None:
+        """A kept run's state, time and final errors and accuracies after its training."""
+        kept.state = state
+        kept.seconds += seconds
+        _, train, test = kept.curve()
+        kept.train_error = float(train[-1]) if len(train) else None
+        kept.test_error = float(test[-1]) if test is not None and len(test) else None
+        c = state.config
+        train_rows, test_rows = split_rows(dataset.n_rows, c.test_fraction, c.seed)
+        if state.weights.shape[0] == dataset.n_features:
+            p = state.predict(dataset.features)
+            y = dataset.target
+            kept.train_accuracy = accuracy(p[train_rows], y[train_rows])
+            kept.test_accuracy = accuracy(p[test_rows], y[test_rows])
+
+    def show_kept(self, number: int) -> str | None:
+        """Make kept run ``number`` the current run: its parameters in the boxes, its neuron
+        in every view, its curve bold; Continue then goes on with it.  Returns why it cannot
+        (None when it could)."""
+        kept = self.runs.get(number)
+        if kept is None:
+            return "There is no such run."
+        if self._run is not None and self._run.number == number:
+            return None
+        if kept.running:
+            return f"{kept.label} is still training."
+        if kept.state.weights.shape[0] != self.n_features:
+            return (f"{kept.label} was trained on {kept.state.weights.shape[0]} features; the "
+                    f"table has {self.n_features}.")
+        checkpoints = kept.checkpoints()
+        history = History(checkpoints.test_error is not None)
+        history.extend(checkpoints)
+        run = Run(self.dataset(), kept.state, history, number=kept.number)
+        self.set_config(kept.config)
+        self.set_run(run)
+        return None
+
+    def table_fingerprint(self) -> str:
+        return fingerprint(self.dataset())
 
     @property
     def step(self) -> StepDetails | None:
