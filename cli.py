@@ -28,6 +28,7 @@ import numpy as np
 from model import kernel, numpy_primitives
 from model.csvio import read_csv
 from model.dataset import Dataset
+from model.diagnosis import run_warnings
 from model.errors import DataError
 from model.examples import note_table
 from model.training import MAX_ITERATIONS, MAX_SEED, MAX_TEST_FRACTION, Training, TrainConfig
@@ -113,6 +114,9 @@ def _parser() -> argparse.ArgumentParser:
                         f"(default {defaults.every})")
     p.add_argument("--test-fraction", type=float, default=defaults.test_fraction,
                    help=f"share of rows held out, 0 to {MAX_TEST_FRACTION} (default 0)")
+    p.add_argument("--standardize", action="store_true",
+                   help="train on features standardised by the training rows' mean and "
+                        "standard deviation (predictions stay in the data's units)")
     p.add_argument("--json", action="store_true",
                    help=f"print one JSON object (at most {MAX_JSON_CHECKPOINTS:,} checkpoints)")
     return p
@@ -160,6 +164,17 @@ class _Record:
         test = None if part.test_error is None else float(part.test_error[-1])
         self.last = (int(part.iteration[-1]), float(part.train_error[-1]), test)
         self.count += n
+
+    def diagnosis(self, training: Training) -> list[str]:
+        """Sentences about a run that stopped learning (see :mod:`model.diagnosis`)."""
+        if self.keep_all:
+            errors = self.train_error[:self.count]
+            iterations = self.iteration[:self.count]
+        else:
+            errors = None if self.first is None else np.array([self.first[1], self.last[1]])
+            iterations = None
+        return run_warnings(training.dataset, training.snapshot(), training.train_rows,
+                            errors, iterations)
 
     def _grow(self, size: int) -> None:
         self.iteration = np.resize(self.iteration, size)
@@ -225,6 +240,7 @@ def result_json(training: Training, dataset: Dataset, record: _Record, data_path
             "seed": config.seed,
             "every": config.every,
             "test_fraction": config.test_fraction,
+            "standardize": config.standardize,
         },
         "data": {
             "rows": dataset.n_rows,
@@ -232,6 +248,8 @@ def result_json(training: Training, dataset: Dataset, record: _Record, data_path
             "target": dataset.target_name,
             "train_rows": int(training.train_rows.shape[0]),
             "test_rows": int(training.test_rows.shape[0]),
+            # How the inputs were standardised (null: they were not).
+            "scaling": None if training.scaling is None else training.scaling.as_json(),
         },
         "initial": {
             "weights": _finite_list(training.initial_weights, "initial.weights", warnings),
@@ -259,6 +277,13 @@ def result_json(training: Training, dataset: Dataset, record: _Record, data_path
         "kernel_routines": numpy_primitives.primitives_report(),
         "warnings": warnings,
     }
+    if training.scaling is not None:
+        # The same neuron for inputs in the data's own units, for checking by hand.
+        weights, bias = training.scaling.fold(training.weights, training.bias)
+        result["final"]["original_units"] = {
+            "weights": _finite_list(weights, "final.original_units.weights", warnings),
+            "bias": _finite(bias, "final.original_units.bias", warnings)}
+    warnings.extend(record.diagnosis(training))
     for name in ("train_error", "test_error"):
         values = getattr(record, name)
         if values is not None and not np.isfinite(values[:record.count]).all():
@@ -314,7 +339,8 @@ def _summary(training: Training, dataset: Dataset, record: _Record, data_path: s
         f"Data: {data_path or 'the reference note table'} — {dataset.n_rows} rows, "
         f"features {', '.join(dataset.feature_names)}, target {dataset.target_name}"
         + (f" ({test_rows} held out)" if test_rows else ""),
-        f"Run: learning rate {config.alpha}, {config.iterations:,} iterations, seed {config.seed}",
+        f"Run: learning rate {config.alpha}, {config.iterations:,} iterations, seed {config.seed}"
+        + (", standardised features" if config.standardize else ""),
         f"Before training: prediction for row 1 = "
         f"{_number(training.initial_first_prediction, '.6f')}",
     ]
@@ -333,6 +359,11 @@ def _summary(training: Training, dataset: Dataset, record: _Record, data_path: s
             lines.append(f"Accuracy on the {label} rows: {value:.1%}")
     if training.stop_reason:
         lines.append(f"Note: {training.stop_reason}")
+    if training.scaling is not None:
+        lines.append("Trained on standardised features (each column minus its mean over "
+                     "the training rows, divided by its standard deviation)")
+    for warning in record.diagnosis(training):
+        lines.append(f"Warning: {warning}")
     lines.append(f"Training took {seconds:.3f} s")
     lines.append(f"Computed with {numpy_primitives.describe()}")
     return "\n".join(lines)
@@ -369,7 +400,8 @@ def _run(argv: list[str]) -> int:
         return _error("--data was given an empty file name; leave --data out to use the "
                       "reference note's table")
     config = TrainConfig(alpha=args.alpha, iterations=args.iterations, seed=args.seed,
-                         every=args.every, test_fraction=args.test_fraction)
+                         every=args.every, test_fraction=args.test_fraction,
+                         standardize=args.standardize)
     try:
         config.validate()
         planned = planned_checkpoints(config.iterations, config.every)

@@ -147,8 +147,12 @@ class BoundaryPlot(pg.PlotWidget):
         item.setTitle(title)
         self._redraw_output()
 
-    def set_neuron(self, weights: np.ndarray | None, bias: float = 0.0) -> None:
-        """Redraw the heat map and the 0.5 line for a neuron (None: no neuron yet)."""
+    def set_neuron(self, weights: np.ndarray | None, bias: float = 0.0, scaling=None) -> None:
+        """Redraw the heat map and the 0.5 line for a neuron (None: no neuron yet).  A
+        neuron trained on standardised features (``scaling``) is drawn in the data's units:
+        the same neuron written for unscaled inputs (:meth:`model.scaling.Scaling.fold`)."""
+        if weights is not None and scaling is not None:
+            weights, bias = scaling.fold(weights, bias)
         self._weights = None if weights is None else np.asarray(weights, dtype=np.float64)
         self._bias = float(bias)
         self._redraw_output()

@@ -55,6 +55,7 @@ class DatasetTableModel(QAbstractTableModel):
         self._order: np.ndarray | None = None  # view row -> data row, when sorted
         self._weights: np.ndarray | None = None
         self._bias = 0.0
+        self._scaling = None
         self._blocks: dict[int, tuple[np.ndarray, np.ndarray]] = {}
         self._held_out = np.zeros(document.n_rows, dtype=bool)
         document.table_about_to_change.connect(self._about_to_change)
@@ -92,12 +93,15 @@ class DatasetTableModel(QAbstractTableModel):
         return int(np.flatnonzero(self._order == data_row)[0])
 
     # -- what the neuron thinks ------------------------------------------------
-    def set_neuron(self, weights: np.ndarray | None, bias: float = 0.0) -> None:
-        """Show the predictions of a neuron (None: no neuron, the columns are empty)."""
+    def set_neuron(self, weights: np.ndarray | None, bias: float = 0.0, scaling=None) -> None:
+        """Show the predictions of a neuron (None: no neuron, the columns are empty);
+        ``scaling`` when it was trained on standardised features (the table's values are
+        standardised on their way to it, so ŷ answers for the rows as shown)."""
         if weights is not None and len(weights) != self.target_column:
             weights = None  # trained on other columns: its predictions mean nothing here
         self._weights = None if weights is None else np.array(weights, dtype=np.float64)
         self._bias = float(bias)
+        self._scaling = scaling
         self._blocks.clear()
         if self.rowCount():
             self.dataChanged.emit(self.index(0, self.n_data_columns),
@@ -111,17 +115,21 @@ class DatasetTableModel(QAbstractTableModel):
         key = row // _BLOCK
         if key not in self._blocks:
             values = self.document.values[key * _BLOCK:(key + 1) * _BLOCK]
-            p = predict(values[:, :-1], self._weights, self._bias)
+            p = predict(self._seen(values[:, :-1]), self._weights, self._bias)
             with np.errstate(over="ignore", invalid="ignore"):
                 self._blocks[key] = (p, np.square(p - values[:, -1]))
         return self._blocks[key]
+
+    def _seen(self, features: np.ndarray) -> np.ndarray:
+        """Features as the neuron takes them (standardised, when it was trained so)."""
+        return features if self._scaling is None else self._scaling.apply(features)
 
     def predictions(self) -> tuple[np.ndarray, np.ndarray] | None:
         """Every row's prediction and squared error (None without a neuron)."""
         if self._weights is None:
             return None
         values = self.document.values
-        p = predict(values[:, :-1], self._weights, self._bias)
+        p = predict(self._seen(values[:, :-1]), self._weights, self._bias)
         with np.errstate(over="ignore", invalid="ignore"):
             return p, np.square(p - values[:, -1])
 
@@ -427,13 +435,14 @@ class _InsertRows(QUndoCommand):
     def __init__(self, document: Document, row: int, values: np.ndarray, text: str):
         super().__init__(text)
         self._document, self._row, self._values = document, row, values
+        self._ids = None  # the new rows' ids, kept so that a redo gives them back
 
     @property
     def nbytes(self) -> int:
         return self._values.nbytes
 
     def redo(self) -> None:
-        self._document.insert_rows(self._row, self._values)
+        self._ids = self._document.insert_rows(self._row, self._values, self._ids)
 
     def undo(self) -> None:
         self._document.remove_rows(list(range(self._row, self._row + len(self._values))))
@@ -444,16 +453,18 @@ class _RemoveRows(QUndoCommand):
         super().__init__(text)
         self._document, self._rows = document, rows
         self._removed = np.empty((0, 0))
+        self._ids = np.empty(0, dtype=np.int64)
 
     @property
     def nbytes(self) -> int:
-        return self._removed.nbytes
+        return self._removed.nbytes + self._ids.nbytes
 
     def redo(self) -> None:
+        self._ids = self._document.row_ids[self._rows].copy()  # back with their rows on undo
         self._removed = self._document.remove_rows(self._rows)
 
     def undo(self) -> None:
-        self._document.restore_rows(self._rows, self._removed)
+        self._document.restore_rows(self._rows, self._removed, self._ids)
 
 
 class _ReplaceTable(QUndoCommand):
@@ -461,7 +472,7 @@ class _ReplaceTable(QUndoCommand):
         super().__init__(text)
         self._document = document
         self._new = (names, values)
-        self._old = (document.names, document.values.copy())
+        self._old = (document.names, document.values.copy(), document.row_ids.copy())
 
     @property
     def nbytes(self) -> int:

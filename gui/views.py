@@ -88,7 +88,13 @@ class RunViews(QObject):
         self.describe_model()
         done = end.state.iteration
         advice = f" {self.runs.advice}" if self.runs.advice else ""
-        if end.how is RunEnd.FINISHED:
+        warnings = self.document.run.warnings() if self.document.run is not None else []
+        if warnings and end.how is not RunEnd.CRASHED:
+            # A run that "finished" without learning must not look like a success.
+            how = "Finished" if end.how is RunEnd.FINISHED else "Stopped at"
+            self.message.emit(f"{how} {done:,} iterations, but the neuron stopped learning: "
+                              f"{warnings[0]}", True)
+        elif end.how is RunEnd.FINISHED:
             self.message.emit(f"Finished {done:,} iterations.{advice}", False)
         elif end.how is RunEnd.STOPPED:
             self.message.emit(f"Stopped at iteration {done:,}.", False)
@@ -113,17 +119,25 @@ class RunViews(QObject):
         self._neuron_dirty = False
         state = self.document.run.state if self.document.run_fits_table() else None
         for view in self.neuron_views:
-            view.set_neuron(None if state is None else state.weights,
-                            0.0 if state is None else state.bias)
+            if state is not None and state.scaling is not None:
+                # Trained on standardised inputs: the views stay in the data's units.
+                view.set_neuron(state.weights, state.bias, state.scaling)
+            else:
+                view.set_neuron(None if state is None else state.weights,
+                                0.0 if state is None else state.bias)
 
     def describe_model(self) -> None:
         run, label = self.document.run, self.parameters.model_label
+        idle = not self.runs.running
+        self.parameters.show_warnings(run.warnings() if run is not None and idle else [])
         if run is None:
             label.clear()
             return
         weights = ", ".join(f"{w:.4g}" for w in run.state.weights)
         train_acc, test_acc = run.accuracy()
         text = f"Weights [{weights}], bias {run.state.bias:.4g}"
+        if run.state.scaling is not None:
+            text += " (on standardised features)"
         if train_acc is not None:
             text += f"\nAccuracy on training rows: {train_acc:.0%}"
         if test_acc is not None:

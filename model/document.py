@@ -16,10 +16,11 @@ from typing import Callable, Literal
 import numpy as np
 
 from .dataset import Dataset
+from .diagnosis import run_warnings
 from .errors import DataError
 from .history import History
 from .session import Session
-from .training import Checkpoints, RunState, Training, TrainConfig, accuracy, split_rows
+from .training import Checkpoints, RunState, Training, TrainConfig, accuracy, run_split, split_rows
 
 
 class Event:
@@ -64,8 +65,7 @@ class Run:
     test_rows: np.ndarray = field(init=False)
 
     def __post_init__(self) -> None:
-        c = self.state.config
-        self.train_rows, self.test_rows = split_rows(self.dataset.n_rows, c.test_fraction, c.seed)
+        self.train_rows, self.test_rows = run_split(self.dataset, self.state.config)
 
     @classmethod
     def fresh(cls, dataset: Dataset, state: RunState) -> Run:
@@ -85,6 +85,12 @@ class Run:
         p = self.state.predict(x)
         return (accuracy(p[self.train_rows], y[self.train_rows]),
                 accuracy(p[self.test_rows], y[self.test_rows]))
+
+    def warnings(self) -> list[str]:
+        """Plain sentences when the run stopped learning: saturated predictions, vanished
+        gradients, a flat error (see :mod:`model.diagnosis`); empty when all is well."""
+        return run_warnings(self.dataset, self.state, self.train_rows,
+                            self.history.train_error, self.history.iteration)
 
 
 class Document:
@@ -110,6 +116,10 @@ class Document:
         self.file_changed = Event()
         self._names = list(dataset.column_names)
         self._values = _table(dataset)
+        # Each row's id stays with it while rows are added and deleted around it, so that
+        # whether it is held out (decided from its id and the seed) never changes under it.
+        self._ids = np.array(dataset.row_ids, dtype=np.int64)
+        self._next_id = _next_id(self._ids)
         self._config = TrainConfig()
         self._run: Run | None = None
         self._path: Path | None = None
@@ -138,15 +148,23 @@ class Document:
     def n_features(self) -> int:
         return len(self._names) - 1
 
+    @property
+    def row_ids(self) -> np.ndarray:
+        """Each row's id (a read-only view): whole numbers that stay with their rows."""
+        view = self._ids.view()
+        view.flags.writeable = False
+        return view
+
     def dataset(self) -> Dataset:
         """The table as a checked :class:`Dataset` (a copy)."""
         return Dataset.from_arrays(self._values[:, :-1], self._values[:, -1],
-                                   self._names[:-1], self._names[-1])
+                                   self._names[:-1], self._names[-1], self._ids)
 
     def held_out(self) -> np.ndarray:
         """Which rows the parameters as set now would hold out of training."""
         mask = np.zeros(self.n_rows, dtype=bool)
-        mask[split_rows(self.n_rows, self._config.test_fraction, self._config.seed)[1]] = True
+        c = self._config
+        mask[split_rows(self.n_rows, c.test_fraction, c.seed, self._ids)[1]] = True
         return mask
 
     def write_rows(self, rows: list[int], left: int, block: np.ndarray) -> np.ndarray:
@@ -164,7 +182,7 @@ class Document:
         added = block.shape[0] - len(rows)
         if added:
             at = self.n_rows
-            self._insert(at, np.zeros((added, len(self._names))))
+            self._insert(at, np.zeros((added, len(self._names))), None)
             rows = rows + list(range(at, at + added))
         change = Change("cells", min(rows), max(rows), tuple(range(left, left + width)))
         self.table_about_to_change.emit(change)
@@ -183,45 +201,65 @@ class Document:
             self._values[rows, left:left + old.shape[1]] = old
             self.table_changed.emit(change)
 
-    def insert_rows(self, at: int, rows: np.ndarray) -> None:
-        """Insert ``rows`` (each features then target) before row ``at``."""
-        self._insert(at, np.atleast_2d(np.asarray(rows, dtype=np.float64)))
+    def insert_rows(self, at: int, rows: np.ndarray, ids: np.ndarray | None = None) -> np.ndarray:
+        """Insert ``rows`` (each features then target) before row ``at``, with the row ids
+        ``ids`` (new ones by default: pass back the returned ids to redo an insertion
+        exactly).  Returns the rows' ids."""
+        return self._insert(at, np.atleast_2d(np.asarray(rows, dtype=np.float64)), ids)
 
     def remove_rows(self, rows: list[int]) -> np.ndarray:
-        """Remove the given rows; returns them (in ascending row order) for undoing."""
+        """Remove the given rows; returns them (in ascending row order) for undoing
+        (their ids: :attr:`row_ids` before the removal)."""
         rows = sorted(set(rows))
         removed = self._values[rows].copy()
         for first, last in reversed(_runs(rows)):
             self._remove_range(first, last)
         return removed
 
-    def restore_rows(self, rows: list[int], values: np.ndarray) -> None:
-        """Undo :meth:`remove_rows`: put ``values`` back at the sorted ``rows``."""
+    def restore_rows(self, rows: list[int], values: np.ndarray,
+                     ids: np.ndarray | None = None) -> None:
+        """Undo :meth:`remove_rows`: put ``values`` back at the sorted ``rows``, with the
+        ids they had (``ids``, in the same order) so they are held out as before."""
         rows = sorted(rows)
         start = 0
         for first, last in _runs(rows):
             count = last - first + 1
-            self._insert(first, values[start:start + count])
+            self._insert(first, values[start:start + count],
+                         None if ids is None else ids[start:start + count])
             start += count
 
-    def replace_table(self, names: list[str], values: np.ndarray) -> None:
-        """Replace the whole table (columns too): one ``"reset"`` change."""
+    def replace_table(self, names: list[str], values: np.ndarray,
+                      ids: np.ndarray | None = None) -> None:
+        """Replace the whole table (columns too): one ``"reset"`` change.  The rows get the
+        ids ``ids`` (``0 .. n-1`` by default, as a file read headless gets)."""
         change = Change("reset")
+        values = np.array(values, dtype=np.float64, copy=True)
+        ids = (np.arange(values.shape[0], dtype=np.int64) if ids is None
+               else np.array(ids, dtype=np.int64))
         self.table_about_to_change.emit(change)
         self._names = list(names)
-        self._values = np.array(values, dtype=np.float64, copy=True)
+        self._values = values
+        self._ids = ids
+        self._next_id = max(self._next_id, _next_id(ids))
         self.table_changed.emit(change)
 
-    def _insert(self, at: int, rows: np.ndarray) -> None:
+    def _insert(self, at: int, rows: np.ndarray, ids: np.ndarray | None) -> np.ndarray:
+        if ids is None:
+            ids = np.arange(self._next_id, self._next_id + rows.shape[0], dtype=np.int64)
+        ids = np.asarray(ids, dtype=np.int64)
+        self._next_id = max(self._next_id, _next_id(ids))
         change = Change("insert", at, at + rows.shape[0] - 1)
         self.table_about_to_change.emit(change)
         self._values = np.concatenate([self._values[:at], rows, self._values[at:]])
+        self._ids = np.concatenate([self._ids[:at], ids, self._ids[at:]])
         self.table_changed.emit(change)
+        return ids.copy()
 
     def _remove_range(self, first: int, last: int) -> None:
         change = Change("remove", first, last)
         self.table_about_to_change.emit(change)
         self._values = np.delete(self._values, np.s_[first:last + 1], axis=0)
+        self._ids = np.delete(self._ids, np.s_[first:last + 1])
         self.table_changed.emit(change)
 
     # -- the parameters -------------------------------------------------------------
@@ -272,7 +310,8 @@ class Document:
     def open_session(self, session: Session) -> None:
         """Show a session: its table, parameters, run and history."""
         self._run = None
-        self.replace_table(list(session.dataset.column_names), _table(session.dataset))
+        self.replace_table(list(session.dataset.column_names), _table(session.dataset),
+                           session.dataset.row_ids)
         self.set_config(session.config)
         run = None
         if session.training is not None:
@@ -299,6 +338,12 @@ class Document:
 
 def _table(dataset: Dataset) -> np.ndarray:
     return np.column_stack([dataset.features, dataset.target]).astype(np.float64)
+
+
+def _next_id(ids: np.ndarray) -> int:
+    """The first id above all of ``ids`` (ids are never reused while a table is open, so
+    an added row never takes over a deleted row's fate)."""
+    return int(ids.max()) + 1 if ids.size else 0
 
 
 def _runs(rows: list[int]) -> list[tuple[int, int]]:
