@@ -248,8 +248,6 @@ def result_json(training: Training, dataset: Dataset, record: _Record, data_path
             "target": dataset.target_name,
             "train_rows": int(training.train_rows.shape[0]),
             "test_rows": int(training.test_rows.shape[0]),
-            # How the inputs were standardised (null: they were not).
-            "scaling": None if training.scaling is None else training.scaling.as_json(),
         },
         "initial": {
             "weights": _finite_list(training.initial_weights, "initial.weights", warnings),
@@ -278,6 +276,8 @@ def result_json(training: Training, dataset: Dataset, record: _Record, data_path
         "warnings": warnings,
     }
     if training.scaling is not None:
+        # How the inputs were standardised (only then: the note's run prints what it did).
+        result["data"]["scaling"] = training.scaling.as_json()
         # The same neuron for inputs in the data's own units, for checking by hand.
         weights, bias = training.scaling.fold(training.weights, training.bias)
         result["final"]["original_units"] = {
