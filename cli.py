@@ -275,6 +275,9 @@ def result_json(training: Training, dataset: Dataset, record: _Record, data_path
         "kernel_routines": numpy_primitives.primitives_report(),
         "warnings": warnings,
     }
+    if dataset.target_labels is not None:
+        # A target read from two text values: the text of 0, then of 1.
+        result["data"]["target_labels"] = list(dataset.target_labels)
     if training.scaling is not None:
         # How the inputs were standardised (only then: the note's run prints what it did).
         result["data"]["scaling"] = training.scaling.as_json()
@@ -338,6 +341,8 @@ def _summary(training: Training, dataset: Dataset, record: _Record, data_path: s
     lines = [
         f"Data: {data_path or 'the reference note table'} — {dataset.n_rows} rows, "
         f"features {', '.join(dataset.feature_names)}, target {dataset.target_name}"
+        + (f" (0 = {dataset.target_labels[0]}, 1 = {dataset.target_labels[1]})"
+           if dataset.target_labels else "")
         + (f" ({test_rows} held out)" if test_rows else ""),
         f"Run: learning rate {config.alpha}, {config.iterations:,} iterations, seed {config.seed}"
         + (", standardised features" if config.standardize else ""),

@@ -212,10 +212,16 @@ class DatasetTableModel(QAbstractTableModel):
                         else "This row's squared error: how far the output is from the target")
             return None
         target = section == self.target_column
+        labels = self.document.target_labels if target else None
         if role == Qt.ItemDataRole.DisplayRole:
             name = self.document.column_name(section)
+            if labels is not None:
+                return f"{name} (1 = {labels[1]})"
             return f"{name} (target)" if target else name
         if role == Qt.ItemDataRole.ToolTipRole:
+            if labels is not None:
+                return (f"The target, read from text: 0 = {labels[0]}, 1 = {labels[1]}. "
+                        "Edit › Swap which class is 1 turns it round.")
             return ("The target: the answer the neuron learns to give, between 0 and 1"
                     if target else "A feature: one input of the neuron")
         if role == Qt.ItemDataRole.FontRole and target:
@@ -238,8 +244,12 @@ class DatasetTableModel(QAbstractTableModel):
         row, column = self.data_row(index.row()), index.column()
         if column >= self.n_data_columns:
             return False
+        labels = self.document.target_labels if column == self.target_column else None
         try:
-            number = parse_cell(str(value), column == self.target_column)
+            if labels is not None and str(value).strip() in labels:
+                number = float(labels.index(str(value).strip()))  # a class typed by its name
+            else:
+                number = parse_cell(str(value), column == self.target_column)
         except DataError as exc:
             self.edit_refused.emit(
                 f"Row {row + 1}, column '{self.names[column]}': {exc}; the old value was kept"
@@ -293,6 +303,9 @@ class DatasetTableModel(QAbstractTableModel):
             columns = (*change.columns, self.n_data_columns, self.n_data_columns + 1)
             top, bottom = (change.first, change.last) if self._order is None else (0, n - 1)
             self.dataChanged.emit(self.index(top, min(columns)), self.index(bottom, max(columns)))
+            if self.target_column in change.columns:  # its texts may have swapped
+                self.headerDataChanged.emit(Qt.Orientation.Horizontal, self.target_column,
+                                            self.target_column)
             return
         if change.kind == "insert":
             count = change.last - change.first + 1
@@ -333,7 +346,18 @@ class DatasetTableModel(QAbstractTableModel):
     def set_dataset(self, dataset: Dataset, text: str = "Load data") -> None:
         """Replace the whole table (undoable)."""
         values = np.column_stack([dataset.features, dataset.target]).astype(np.float64)
-        self.undo_stack.push(_ReplaceTable(self.document, list(dataset.column_names), values, text))
+        self.undo_stack.push(_ReplaceTable(self.document, list(dataset.column_names), values, text,
+                                           dataset.target_labels))
+
+    def swap_classes(self) -> str:
+        """Turn a text target round, so the other text is 1 (undoable); the message to show.
+        :class:`DataError` when the target is numbers."""
+        labels = self.document.target_labels
+        if labels is None:
+            raise DataError("only a target read from two text values can be swapped")
+        self.undo_stack.push(_SwapClasses(self.document, f"Make {labels[0]!r} class 1"))
+        return (f"'{self.names[self.target_column]}': now 1 = {labels[0]}, 0 = {labels[1]}; "
+                "Ctrl+Z turns it back.")
 
     # -- the clipboard -------------------------------------------------------------------
     def copy_block(self, rows: list[int], columns: list[int]) -> str:
@@ -468,11 +492,13 @@ class _RemoveRows(QUndoCommand):
 
 
 class _ReplaceTable(QUndoCommand):
-    def __init__(self, document: Document, names: list[str], values: np.ndarray, text: str):
+    def __init__(self, document: Document, names: list[str], values: np.ndarray, text: str,
+                 labels: tuple[str, str] | None = None):
         super().__init__(text)
         self._document = document
-        self._new = (names, values)
-        self._old = (document.names, document.values.copy(), document.row_ids.copy())
+        self._new = (names, values, None, labels)
+        self._old = (document.names, document.values.copy(), document.row_ids.copy(),
+                     document.target_labels)
 
     @property
     def nbytes(self) -> int:
@@ -483,3 +509,22 @@ class _ReplaceTable(QUndoCommand):
 
     def undo(self) -> None:
         self._document.replace_table(*self._old)
+
+
+class _SwapClasses(QUndoCommand):
+    """Which of a text target's two values is 1."""
+
+    def __init__(self, document: Document, text: str):
+        super().__init__(text)
+        self._document = document
+        self._old = np.empty(0)
+
+    @property
+    def nbytes(self) -> int:
+        return self._old.nbytes
+
+    def redo(self) -> None:
+        self._old = self._document.swap_target_labels()
+
+    def undo(self) -> None:
+        self._document.swap_target_labels(self._old)

@@ -83,6 +83,9 @@ class Dataset:
         ``(n,)`` int64 array: a whole number per row that stays with the row while rows
         are added and deleted around it (``0 .. n-1`` when none are given).  Whether a row
         is held out of training is decided from its id and the seed.
+    target_labels
+        For a target read from two text values: the text of 0, then of 1 (None for a
+        target of numbers).
     """
 
     features: np.ndarray
@@ -90,6 +93,7 @@ class Dataset:
     feature_names: tuple[str, ...] | None = None
     target_name: str = "y"
     row_ids: np.ndarray | None = None
+    target_labels: tuple[str, str] | None = None
 
     @classmethod
     def from_arrays(
@@ -99,9 +103,11 @@ class Dataset:
         feature_names: Sequence[str] | None = None,
         target_name: str = "y",
         row_ids: Sequence[int] | np.ndarray | None = None,
+        target_labels: Sequence[str] | None = None,
     ) -> Dataset:
         """Check the values and build a data set; raise :class:`DataError` if they are bad."""
-        return cls(features, target, feature_names, target_name, row_ids)
+        return cls(features, target, feature_names, target_name, row_ids,
+                   None if target_labels is None else tuple(target_labels))
 
     def __post_init__(self) -> None:
         # Here rather than in a factory, so that no path (dataclasses.replace included)
@@ -111,6 +117,7 @@ class Dataset:
         object.__setattr__(self, "target", y)
         object.__setattr__(self, "feature_names", names)
         object.__setattr__(self, "row_ids", _checked_ids(self.row_ids, y.shape[0]))
+        object.__setattr__(self, "target_labels", checked_labels(self.target_labels))
 
     @property
     def n_rows(self) -> int:
@@ -146,6 +153,17 @@ def _checked_ids(row_ids, n_rows: int) -> np.ndarray:
             raise DataError("the row ids must not be negative")
     ids.setflags(write=False)
     return ids
+
+
+def checked_labels(labels) -> tuple[str, str] | None:
+    """The texts a target's 0 and 1 stand for, checked: two different, non-empty texts."""
+    if labels is None:
+        return None
+    labels = tuple(labels)
+    if (len(labels) != 2 or not all(isinstance(t, str) and t.strip() for t in labels)
+            or labels[0] == labels[1]):
+        raise DataError(f"a text target needs two different texts for 0 and 1, not {labels!r}")
+    return labels
 
 
 def parse_cell(text: str, is_target: bool, name: str | None = None) -> float:

@@ -120,6 +120,7 @@ class Document:
         # whether it is held out (decided from its id and the seed) never changes under it.
         self._ids = np.array(dataset.row_ids, dtype=np.int64)
         self._next_id = _next_id(self._ids)
+        self._labels = dataset.target_labels
         self._config = TrainConfig()
         self._run: Run | None = None
         self._path: Path | None = None
@@ -158,7 +159,27 @@ class Document:
     def dataset(self) -> Dataset:
         """The table as a checked :class:`Dataset` (a copy)."""
         return Dataset.from_arrays(self._values[:, :-1], self._values[:, -1],
-                                   self._names[:-1], self._names[-1], self._ids)
+                                   self._names[:-1], self._names[-1], self._ids, self._labels)
+
+    @property
+    def target_labels(self) -> tuple[str, str] | None:
+        """The texts the target's 0 and 1 stand for (None: the target is numbers)."""
+        return self._labels
+
+    def swap_target_labels(self, old: np.ndarray | None = None) -> np.ndarray:
+        """Turn a text target round: the other text becomes 1 (each target ``y`` becomes
+        ``1 - y``, or ``old`` when undoing).  One ``"cells"`` change of the target column.
+        Returns the target column as it was, for undoing."""
+        if self._labels is None:
+            raise DataError("the target is numbers, not two text values: there is nothing to swap")
+        column = len(self._names) - 1
+        before = self._values[:, column].copy()
+        change = Change("cells", 0, self.n_rows - 1, (column,))
+        self.table_about_to_change.emit(change)
+        self._labels = (self._labels[1], self._labels[0])
+        self._values[:, column] = 1.0 - before if old is None else old
+        self.table_changed.emit(change)
+        return before
 
     def held_out(self) -> np.ndarray:
         """Which rows the parameters as set now would hold out of training."""
@@ -229,9 +250,11 @@ class Document:
             start += count
 
     def replace_table(self, names: list[str], values: np.ndarray,
-                      ids: np.ndarray | None = None) -> None:
+                      ids: np.ndarray | None = None,
+                      labels: tuple[str, str] | None = None) -> None:
         """Replace the whole table (columns too): one ``"reset"`` change.  The rows get the
-        ids ``ids`` (``0 .. n-1`` by default, as a file read headless gets)."""
+        ids ``ids`` (``0 .. n-1`` by default, as a file read headless gets); ``labels`` are
+        the texts of a text target's 0 and 1."""
         change = Change("reset")
         values = np.array(values, dtype=np.float64, copy=True)
         ids = (np.arange(values.shape[0], dtype=np.int64) if ids is None
@@ -241,6 +264,7 @@ class Document:
         self._values = values
         self._ids = ids
         self._next_id = max(self._next_id, _next_id(ids))
+        self._labels = labels
         self.table_changed.emit(change)
 
     def _insert(self, at: int, rows: np.ndarray, ids: np.ndarray | None) -> np.ndarray:
@@ -311,7 +335,7 @@ class Document:
         """Show a session: its table, parameters, run and history."""
         self._run = None
         self.replace_table(list(session.dataset.column_names), _table(session.dataset),
-                           session.dataset.row_ids)
+                           session.dataset.row_ids, session.dataset.target_labels)
         self.set_config(session.config)
         run = None
         if session.training is not None:

@@ -44,8 +44,11 @@ class Session:
 
 def _table_json(dataset: Dataset) -> dict[str, Any]:
     rows = np.column_stack([dataset.features, dataset.target]).tolist()
-    return {"columns": list(dataset.column_names), "rows": rows,
-            "row_ids": dataset.row_ids.tolist()}
+    table = {"columns": list(dataset.column_names), "rows": rows,
+             "row_ids": dataset.row_ids.tolist()}
+    if dataset.target_labels is not None:
+        table["target_labels"] = list(dataset.target_labels)
+    return table
 
 
 def _row_ids(ids: Any, n_rows: int) -> np.ndarray | None:
@@ -71,9 +74,14 @@ def _table_from_json(table: Any, what: str) -> Dataset:
         if values.ndim != 2 or values.shape[1] != len(columns):
             raise ValueError("the rows do not match the columns")
         ids = _row_ids(table.get("row_ids"), values.shape[0])
+        labels = table.get("target_labels")
+        if labels is not None and (not isinstance(labels, list)
+                                   or not all(isinstance(t, str) for t in labels)):
+            raise ValueError("the target's texts are not a list of two texts")
     except (KeyError, TypeError, ValueError, OverflowError, IndexError, AttributeError) as exc:
         raise DataError(f"the {what} in the session is damaged ({exc})") from None
-    return Dataset.from_arrays(values[:, :-1], values[:, -1], columns[:-1], columns[-1], ids)
+    return Dataset.from_arrays(values[:, :-1], values[:, -1], columns[:-1], columns[-1], ids,
+                               labels)
 
 
 def _numbers(values: Any, what: str, whole: bool = False) -> list:
@@ -97,7 +105,8 @@ def session_json(session: Session) -> str:
         same = (training.dataset.column_names == session.dataset.column_names
                 and np.array_equal(training.dataset.features, session.dataset.features)
                 and np.array_equal(training.dataset.target, session.dataset.target)
-                and np.array_equal(training.dataset.row_ids, session.dataset.row_ids))
+                and np.array_equal(training.dataset.row_ids, session.dataset.row_ids)
+                and training.dataset.target_labels == session.dataset.target_labels)
         history = session.history or Checkpoints.concatenate([], training.has_test)
         run = {
             "data": "table" if same else _table_json(training.dataset),
