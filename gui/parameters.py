@@ -73,8 +73,10 @@ class ParametersBox(QGroupBox):
         self.test_fraction_spin.setDecimals(2)
         self.test_fraction_spin.setSingleStep(0.05)
         self.test_fraction_spin.setValue(defaults.test_fraction)
-        self.test_fraction_spin.setToolTip("Share of rows held out of training, to see how the "
-                                           "neuron does on data it never learned from.")
+        self.test_fraction_spin.setToolTip(
+            "About this share of rows is held out of training, to see how the neuron does on "
+            "data it never learned from. Each row is decided on its own (from the seed), so "
+            "adding or deleting a row never changes which other rows are held out.")
         self.standardize_check = QCheckBox("Standardise features", objectName="standardizeCheck")
         self.standardize_check.setChecked(defaults.standardize)
         self.standardize_check.setToolTip(
