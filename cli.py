@@ -28,6 +28,7 @@ import numpy as np
 from model import kernel, numpy_primitives
 from model.csvio import read_csv
 from model.dataset import Dataset
+from model.diagnosis import run_warnings
 from model.errors import DataError
 from model.examples import note_table
 from model.sweep import default_jobs, parse_alphas, parse_seeds, run_sweep, sweep_configs
@@ -119,6 +120,9 @@ def _parser() -> argparse.ArgumentParser:
                         f"(default {defaults.every})")
     p.add_argument("--test-fraction", type=float, default=defaults.test_fraction,
                    help=f"share of rows held out, 0 to {MAX_TEST_FRACTION} (default 0)")
+    p.add_argument("--standardize", action="store_true",
+                   help="train on features standardised by the training rows' mean and "
+                        "standard deviation (predictions stay in the data's units)")
     p.add_argument("--json", action="store_true",
                    help=f"print one JSON object (at most {MAX_JSON_CHECKPOINTS:,} checkpoints)")
     p.add_argument("--trace", type=int, metavar="N",
@@ -200,6 +204,17 @@ class _Record:
         self.last = (int(part.iteration[-1]), float(part.train_error[-1]), test)
         self.count += n
 
+    def diagnosis(self, training: Training) -> list[str]:
+        """Sentences about a run that stopped learning (see :mod:`model.diagnosis`)."""
+        if self.keep_all:
+            errors = self.train_error[:self.count]
+            iterations = self.iteration[:self.count]
+        else:
+            errors = None if self.first is None else np.array([self.first[1], self.last[1]])
+            iterations = None
+        return run_warnings(training.dataset, training.snapshot(), training.train_rows,
+                            errors, iterations)
+
     def _grow(self, size: int) -> None:
         self.iteration = np.resize(self.iteration, size)
         self.train_error = np.resize(self.train_error, size)
@@ -264,6 +279,7 @@ def result_json(training: Training, dataset: Dataset, record: _Record, data_path
             "seed": config.seed,
             "every": config.every,
             "test_fraction": config.test_fraction,
+            "standardize": config.standardize,
         },
         "data": {
             "rows": dataset.n_rows,
@@ -298,6 +314,18 @@ def result_json(training: Training, dataset: Dataset, record: _Record, data_path
         "kernel_routines": numpy_primitives.primitives_report(),
         "warnings": warnings,
     }
+    if dataset.target_labels is not None:
+        # A target read from two text values: the text of 0, then of 1.
+        result["data"]["target_labels"] = list(dataset.target_labels)
+    if training.scaling is not None:
+        # How the inputs were standardised (only then: the note's run prints what it did).
+        result["data"]["scaling"] = training.scaling.as_json()
+        # The same neuron for inputs in the data's own units, for checking by hand.
+        weights, bias = training.scaling.fold(training.weights, training.bias)
+        result["final"]["original_units"] = {
+            "weights": _finite_list(weights, "final.original_units.weights", warnings),
+            "bias": _finite(bias, "final.original_units.bias", warnings)}
+    warnings.extend(record.diagnosis(training))
     for name in ("train_error", "test_error"):
         values = getattr(record, name)
         if values is not None and not np.isfinite(values[:record.count]).all():
@@ -352,8 +380,11 @@ def _summary(training: Training, dataset: Dataset, record: _Record, data_path: s
     lines = [
         f"Data: {data_path or 'the reference note table'} — {dataset.n_rows} rows, "
         f"features {', '.join(dataset.feature_names)}, target {dataset.target_name}"
+        + (f" (0 = {dataset.target_labels[0]}, 1 = {dataset.target_labels[1]})"
+           if dataset.target_labels else "")
         + (f" ({test_rows} held out)" if test_rows else ""),
-        f"Run: learning rate {config.alpha}, {config.iterations:,} iterations, seed {config.seed}",
+        f"Run: learning rate {config.alpha}, {config.iterations:,} iterations, seed {config.seed}"
+        + (", standardised features" if config.standardize else ""),
         f"Before training: prediction for row 1 = "
         f"{_number(training.initial_first_prediction, '.6f')}",
     ]
@@ -372,6 +403,11 @@ def _summary(training: Training, dataset: Dataset, record: _Record, data_path: s
             lines.append(f"Accuracy on the {label} rows: {value:.1%}")
     if training.stop_reason:
         lines.append(f"Note: {training.stop_reason}")
+    if training.scaling is not None:
+        lines.append("Trained on standardised features (each column minus its mean over "
+                     "the training rows, divided by its standard deviation)")
+    for warning in record.diagnosis(training):
+        lines.append(f"Warning: {warning}")
     lines.append(f"Training took {seconds:.3f} s")
     lines.append(f"Computed with {numpy_primitives.describe()}")
     return "\n".join(lines)
@@ -464,7 +500,8 @@ def _run(argv: list[str]) -> int:
     try:
         alphas, seeds = parse_alphas(args.alpha), parse_seeds(args.seed)
         config = TrainConfig(alpha=alphas[0], iterations=args.iterations, seed=seeds[0],
-                             every=args.every, test_fraction=args.test_fraction)
+                             every=args.every, test_fraction=args.test_fraction,
+                             standardize=args.standardize)
         config.validate()
         if len(alphas) * len(seeds) > 1:
             return _run_sweep(args, sweep_configs(config, alphas, seeds))

@@ -166,8 +166,12 @@ class BoundaryPlot(pg.PlotWidget):
         item.setTitle(title)
         self._redraw_output()
 
-    def set_neuron(self, weights: np.ndarray | None, bias: float = 0.0) -> None:
-        """Redraw the heat map and the 0.5 line for a neuron (None: no neuron yet)."""
+    def set_neuron(self, weights: np.ndarray | None, bias: float = 0.0, scaling=None) -> None:
+        """Redraw the heat map and the 0.5 line for a neuron (None: no neuron yet).  A
+        neuron trained on standardised features (``scaling``) is drawn in the data's units:
+        the same neuron written for unscaled inputs (:meth:`model.scaling.Scaling.fold`)."""
+        if weights is not None and scaling is not None:
+            weights, bias = scaling.fold(weights, bias)
         self._weights = None if weights is None else np.asarray(weights, dtype=np.float64)
         self._bias = float(bias)
         self._redraw_output()
@@ -314,6 +318,7 @@ class BoundaryPanel(QWidget):
         self._names: list[str] = []
         self._held_out = np.zeros(0, bool)
         self._step: StepDetails | None = None
+        self._step_scaling = None
         self.x_combo.currentIndexChanged.connect(self._redraw)
         self.y_combo.currentIndexChanged.connect(self._redraw)
 
@@ -337,9 +342,12 @@ class BoundaryPanel(QWidget):
         y = self.y_combo.currentIndex() if self.y_combo.isEnabled() else -1
         return x, (y if y >= 0 else None)
 
-    def set_step(self, step: StepDetails | None) -> None:
-        """Show the latest step on the plot (None: no step to show)."""
+    def set_step(self, step: StepDetails | None, scaling=None) -> None:
+        """Show the latest step on the plot (None: no step to show); ``scaling`` when the
+        run trains on standardised features (the line before the step is then drawn in the
+        data's units, as the line now is)."""
         self._step = step
+        self._step_scaling = scaling
         self._show_step()
 
     @Slot()
@@ -356,4 +364,7 @@ class BoundaryPanel(QWidget):
         x, y = self.columns()
         row = values[step.row]
         ring = (float(row[x]), float(row[y] if y is not None else row[-1]))
-        self.plot.set_step((step.weights_before, step.bias_before), ring)
+        before = (step.weights_before, step.bias_before)
+        if self._step_scaling is not None:
+            before = self._step_scaling.fold(*before)
+        self.plot.set_step(before, ring)

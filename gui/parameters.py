@@ -1,8 +1,11 @@
 """The training parameters, the run buttons and a line about the trained neuron."""
 from __future__ import annotations
 
+import html
+
 from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDoubleSpinBox,
     QFormLayout,
@@ -79,8 +82,18 @@ class ParametersBox(QGroupBox):
         self.test_fraction_spin.setDecimals(2)
         self.test_fraction_spin.setSingleStep(0.05)
         self.test_fraction_spin.setValue(defaults.test_fraction)
-        self.test_fraction_spin.setToolTip("Share of rows held out of training, to see how the "
-                                           "neuron does on data it never learned from.")
+        self.test_fraction_spin.setToolTip(
+            "About this share of rows is held out of training, to see how the neuron does on "
+            "data it never learned from. Each row is decided on its own (from the seed), so "
+            "adding or deleting a row never changes which other rows are held out.")
+        self.standardize_check = QCheckBox("Standardise features", objectName="standardizeCheck")
+        self.standardize_check.setChecked(defaults.standardize)
+        self.standardize_check.setToolTip(
+            "Train on each feature minus its mean, divided by its standard deviation (both "
+            "from the training rows), so that inputs in the hundreds do not saturate the "
+            "sigmoid. Predictions, the table and the boundary stay in your data's units. "
+            "Off: the neuron sees your numbers as they are, as in the note. A column with the "
+            "same value in every row is only centred.")
         self.speed_combo = QComboBox(objectName="speedCombo")
         for label, pace in SPEEDS:
             self.speed_combo.addItem(label, pace)
@@ -94,6 +107,7 @@ class ParametersBox(QGroupBox):
         form.addRow("&Seed:", self.seed_spin)
         form.addRow("&Checkpoint every:", self.every_spin)
         form.addRow("&Held-out share:", self.test_fraction_spin)
+        form.addRow("", self.standardize_check)
         form.addRow("S&peed:", self.speed_combo)
 
         self.train_button = QPushButton("Train", objectName="trainButton")
@@ -118,9 +132,36 @@ class ParametersBox(QGroupBox):
         self.model_label.setMinimumHeight(2 * self.model_label.fontMetrics().lineSpacing() + 4)
         self.model_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         params_layout.addWidget(self.model_label)
+        # Why the last run could not learn, and the remedy a click away: held until the
+        # next run, not only a status message that the next one replaces.
+        self.warning_label = QLabel(objectName="runWarning", visible=False, wordWrap=True)
+        self.warning_label.setStyleSheet("color: #8a4b00;")
+        self.warning_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
+        self.warning_label.linkActivated.connect(self._remedy)
+        params_layout.addWidget(self.warning_label)
         self._setting = False
         for spin in self._spins():
             spin.valueChanged.connect(self._edited)
+        self.standardize_check.toggled.connect(self._edited)
+
+    def show_warnings(self, warnings: list[str]) -> None:
+        """The last run's warnings (none: hidden), with a link that ticks Standardise
+        features when that is the remedy and it is not ticked yet."""
+        if not warnings:
+            self.warning_label.clear()
+            self.warning_label.setVisible(False)
+            return
+        text = "<br>".join("⚠ " + html.escape(w) for w in warnings)
+        if (not self.standardize_check.isChecked()
+                and any("Standardise features" in w for w in warnings)):
+            text += ('<br><a href="standardize">Tick Standardise features</a>, '
+                     "then press Train.")
+        self.warning_label.setText(text)
+        self.warning_label.setVisible(True)
+
+    def _remedy(self, link: str) -> None:
+        if link == "standardize":
+            self.standardize_check.setChecked(True)
 
     def _spins(self):
         return (self.alpha_spin, self.iterations_spin, self.seed_spin, self.every_spin,
@@ -138,6 +179,7 @@ class ParametersBox(QGroupBox):
             seed=self.seed_spin.value(),
             every=self.every_spin.value(),
             test_fraction=self.test_fraction_spin.value(),
+            standardize=self.standardize_check.isChecked(),
         )
 
     def set_config(self, config: TrainConfig) -> None:
@@ -147,6 +189,7 @@ class ParametersBox(QGroupBox):
             for spin, value in zip(self._spins(), (config.alpha, config.iterations, config.seed,
                                                    config.every, config.test_fraction)):
                 spin.setValue(value)
+            self.standardize_check.setChecked(config.standardize)
         finally:
             self._setting = False
 

@@ -57,6 +57,7 @@ class SigmoidPlot(pg.PlotWidget):
         self._held_out = np.zeros(0, dtype=bool)
         self._weights: np.ndarray | None = None
         self._bias = 0.0
+        self._scaling = None
         self._step_row: int | None = None
         self._shown = np.empty(0, dtype=np.int64)
         self._z = np.empty(0)
@@ -69,10 +70,16 @@ class SigmoidPlot(pg.PlotWidget):
         self._held_out = held_out if len(held_out) == len(values) else np.zeros(len(values), bool)
         self._redraw()
 
-    def set_neuron(self, weights: np.ndarray | None, bias: float = 0.0) -> None:
+    def set_neuron(self, weights: np.ndarray | None, bias: float = 0.0, scaling=None) -> None:
+        """The neuron shown; ``scaling`` when it was trained on standardised inputs (then
+        each row is standardised on its way in, and z is the neuron's own)."""
         self._weights = None if weights is None else np.asarray(weights, dtype=np.float64)
         self._bias = float(bias)
+        self._scaling = scaling
         self._redraw()
+
+    def _inputs(self, rows: np.ndarray) -> np.ndarray:
+        return rows if self._scaling is None else self._scaling.apply(rows)
 
     def set_step_row(self, row: int | None) -> None:
         """Ring the row the latest step drew (None: no ring)."""
@@ -99,7 +106,7 @@ class SigmoidPlot(pg.PlotWidget):
         self._shown = (np.arange(n) if n <= MAX_POINTS
                        else np.linspace(0, n - 1, MAX_POINTS).round().astype(np.int64))
         rows = self._values[self._shown]
-        z, p = sigmoid_points(rows[:, :-1], self._weights, self._bias)
+        z, p = sigmoid_points(self._inputs(rows[:, :-1]), self._weights, self._bias)
         self._z = z
         finite = np.isfinite(z)
         low = min(-_Z_SPAN, float(z[finite].min()) if finite.any() else 0.0)
@@ -133,7 +140,8 @@ class SigmoidPlot(pg.PlotWidget):
         if row is None or not self._fits() or not 0 <= row < len(self._values):
             self.ring.setData([])
             return
-        z, p = sigmoid_points(self._values[row:row + 1, :-1], self._weights, self._bias)
+        z, p = sigmoid_points(self._inputs(self._values[row:row + 1, :-1]), self._weights,
+                              self._bias)
         if np.isfinite(z[0]) and np.isfinite(p[0]):
             self.ring.setData(x=z, y=p)
         else:

@@ -29,7 +29,7 @@ from model.document import Document
 from model.history import History
 from model.runs import fingerprint
 from model.sweep import default_jobs, parse_alphas, parse_seeds, run_sweep, sweep_configs
-from model.training import RunState, initial_state, split_rows
+from model.training import RunState, initial_state, run_split
 
 from .worker import BATCH_INTERVAL, THREADS
 
@@ -158,7 +158,7 @@ class SweepController(QObject):
         self._numbers = []
         for config in configs:
             state = initial_state(dataset, config)
-            train_rows, test_rows = split_rows(dataset.n_rows, config.test_fraction, config.seed)
+            train_rows, test_rows = run_split(dataset, config)
             kept = self.document.runs.add(config, print_, state, History(test_rows.size > 0),
                                           running=True, sweep=sweep,
                                           train_rows=int(train_rows.size))

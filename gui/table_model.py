@@ -58,6 +58,7 @@ class DatasetTableModel(QAbstractTableModel):
         self._step_row: int | None = None  # data row the latest step drew
         self._weights: np.ndarray | None = None
         self._bias = 0.0
+        self._scaling = None
         self._blocks: dict[int, tuple[np.ndarray, np.ndarray]] = {}
         self._held_out = np.zeros(document.n_rows, dtype=bool)
         document.table_about_to_change.connect(self._about_to_change)
@@ -95,12 +96,15 @@ class DatasetTableModel(QAbstractTableModel):
         return int(np.flatnonzero(self._order == data_row)[0])
 
     # -- what the neuron thinks ------------------------------------------------
-    def set_neuron(self, weights: np.ndarray | None, bias: float = 0.0) -> None:
-        """Show the predictions of a neuron (None: no neuron, the columns are empty)."""
+    def set_neuron(self, weights: np.ndarray | None, bias: float = 0.0, scaling=None) -> None:
+        """Show the predictions of a neuron (None: no neuron, the columns are empty);
+        ``scaling`` when it was trained on standardised features (the table's values are
+        standardised on their way to it, so ŷ answers for the rows as shown)."""
         if weights is not None and len(weights) != self.target_column:
             weights = None  # trained on other columns: its predictions mean nothing here
         self._weights = None if weights is None else np.array(weights, dtype=np.float64)
         self._bias = float(bias)
+        self._scaling = scaling
         self._blocks.clear()
         if self.rowCount():
             self.dataChanged.emit(self.index(0, self.n_data_columns),
@@ -114,17 +118,21 @@ class DatasetTableModel(QAbstractTableModel):
         key = row // _BLOCK
         if key not in self._blocks:
             values = self.document.values[key * _BLOCK:(key + 1) * _BLOCK]
-            p = predict(values[:, :-1], self._weights, self._bias)
+            p = predict(self._seen(values[:, :-1]), self._weights, self._bias)
             with np.errstate(over="ignore", invalid="ignore"):
                 self._blocks[key] = (p, np.square(p - values[:, -1]))
         return self._blocks[key]
+
+    def _seen(self, features: np.ndarray) -> np.ndarray:
+        """Features as the neuron takes them (standardised, when it was trained so)."""
+        return features if self._scaling is None else self._scaling.apply(features)
 
     def predictions(self) -> tuple[np.ndarray, np.ndarray] | None:
         """Every row's prediction and squared error (None without a neuron)."""
         if self._weights is None:
             return None
         values = self.document.values
-        p = predict(values[:, :-1], self._weights, self._bias)
+        p = predict(self._seen(values[:, :-1]), self._weights, self._bias)
         with np.errstate(over="ignore", invalid="ignore"):
             return p, np.square(p - values[:, -1])
 
@@ -227,10 +235,16 @@ class DatasetTableModel(QAbstractTableModel):
                         else "This row's squared error: how far the output is from the target")
             return None
         target = section == self.target_column
+        labels = self.document.target_labels if target else None
         if role == Qt.ItemDataRole.DisplayRole:
             name = self.document.column_name(section)
+            if labels is not None:
+                return f"{name} (1 = {labels[1]})"
             return f"{name} (target)" if target else name
         if role == Qt.ItemDataRole.ToolTipRole:
+            if labels is not None:
+                return (f"The target, read from text: 0 = {labels[0]}, 1 = {labels[1]}. "
+                        "Edit › Swap which class is 1 turns it round.")
             return ("The target: the answer the neuron learns to give, between 0 and 1"
                     if target else "A feature: one input of the neuron")
         if role == Qt.ItemDataRole.FontRole and target:
@@ -253,8 +267,12 @@ class DatasetTableModel(QAbstractTableModel):
         row, column = self.data_row(index.row()), index.column()
         if column >= self.n_data_columns:
             return False
+        labels = self.document.target_labels if column == self.target_column else None
         try:
-            number = parse_cell(str(value), column == self.target_column)
+            if labels is not None and str(value).strip() in labels:
+                number = float(labels.index(str(value).strip()))  # a class typed by its name
+            else:
+                number = parse_cell(str(value), column == self.target_column)
         except DataError as exc:
             self.edit_refused.emit(
                 f"Row {row + 1}, column '{self.names[column]}': {exc}; the old value was kept"
@@ -310,6 +328,9 @@ class DatasetTableModel(QAbstractTableModel):
             columns = (*change.columns, self.n_data_columns, self.n_data_columns + 1)
             top, bottom = (change.first, change.last) if self._order is None else (0, n - 1)
             self.dataChanged.emit(self.index(top, min(columns)), self.index(bottom, max(columns)))
+            if self.target_column in change.columns:  # its texts may have swapped
+                self.headerDataChanged.emit(Qt.Orientation.Horizontal, self.target_column,
+                                            self.target_column)
             return
         if change.kind == "insert":
             count = change.last - change.first + 1
@@ -350,7 +371,18 @@ class DatasetTableModel(QAbstractTableModel):
     def set_dataset(self, dataset: Dataset, text: str = "Load data") -> None:
         """Replace the whole table (undoable)."""
         values = np.column_stack([dataset.features, dataset.target]).astype(np.float64)
-        self.undo_stack.push(_ReplaceTable(self.document, list(dataset.column_names), values, text))
+        self.undo_stack.push(_ReplaceTable(self.document, list(dataset.column_names), values, text,
+                                           dataset.target_labels))
+
+    def swap_classes(self) -> str:
+        """Turn a text target round, so the other text is 1 (undoable); the message to show.
+        :class:`DataError` when the target is numbers."""
+        labels = self.document.target_labels
+        if labels is None:
+            raise DataError("only a target read from two text values can be swapped")
+        self.undo_stack.push(_SwapClasses(self.document, f"Make {labels[0]!r} class 1"))
+        return (f"'{self.names[self.target_column]}': now 1 = {labels[0]}, 0 = {labels[1]}; "
+                "Ctrl+Z turns it back.")
 
     # -- the clipboard -------------------------------------------------------------------
     def copy_block(self, rows: list[int], columns: list[int]) -> str:
@@ -452,13 +484,14 @@ class _InsertRows(QUndoCommand):
     def __init__(self, document: Document, row: int, values: np.ndarray, text: str):
         super().__init__(text)
         self._document, self._row, self._values = document, row, values
+        self._ids = None  # the new rows' ids, kept so that a redo gives them back
 
     @property
     def nbytes(self) -> int:
         return self._values.nbytes
 
     def redo(self) -> None:
-        self._document.insert_rows(self._row, self._values)
+        self._ids = self._document.insert_rows(self._row, self._values, self._ids)
 
     def undo(self) -> None:
         self._document.remove_rows(list(range(self._row, self._row + len(self._values))))
@@ -469,24 +502,28 @@ class _RemoveRows(QUndoCommand):
         super().__init__(text)
         self._document, self._rows = document, rows
         self._removed = np.empty((0, 0))
+        self._ids = np.empty(0, dtype=np.int64)
 
     @property
     def nbytes(self) -> int:
-        return self._removed.nbytes
+        return self._removed.nbytes + self._ids.nbytes
 
     def redo(self) -> None:
+        self._ids = self._document.row_ids[self._rows].copy()  # back with their rows on undo
         self._removed = self._document.remove_rows(self._rows)
 
     def undo(self) -> None:
-        self._document.restore_rows(self._rows, self._removed)
+        self._document.restore_rows(self._rows, self._removed, self._ids)
 
 
 class _ReplaceTable(QUndoCommand):
-    def __init__(self, document: Document, names: list[str], values: np.ndarray, text: str):
+    def __init__(self, document: Document, names: list[str], values: np.ndarray, text: str,
+                 labels: tuple[str, str] | None = None):
         super().__init__(text)
         self._document = document
-        self._new = (names, values)
-        self._old = (document.names, document.values.copy())
+        self._new = (names, values, None, labels)
+        self._old = (document.names, document.values.copy(), document.row_ids.copy(),
+                     document.target_labels)
 
     @property
     def nbytes(self) -> int:
@@ -497,3 +534,22 @@ class _ReplaceTable(QUndoCommand):
 
     def undo(self) -> None:
         self._document.replace_table(*self._old)
+
+
+class _SwapClasses(QUndoCommand):
+    """Which of a text target's two values is 1."""
+
+    def __init__(self, document: Document, text: str):
+        super().__init__(text)
+        self._document = document
+        self._old = np.empty(0)
+
+    @property
+    def nbytes(self) -> int:
+        return self._old.nbytes
+
+    def redo(self) -> None:
+        self._old = self._document.swap_target_labels()
+
+    def undo(self) -> None:
+        self._document.swap_target_labels(self._old)

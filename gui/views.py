@@ -93,9 +93,15 @@ class RunViews(QObject):
         done = end.state.iteration
         advice = f" {self.runs.advice}" if self.runs.advice else ""
         step = self.document.step
+        warnings = self.document.run.warnings() if self.document.run is not None else []
         if end.how is RunEnd.FINISHED and step is not None and step.iteration + 1 == done:
             self.message.emit(f"Step {done:,}: learned from row {step.row + 1}; its numbers are "
                               "in the One step tab. F10 takes the next.", False)
+        elif warnings and end.how is not RunEnd.CRASHED:
+            # A run that "finished" without learning must not look like a success.
+            how = "Finished" if end.how is RunEnd.FINISHED else "Stopped at"
+            self.message.emit(f"{how} {done:,} iterations, but the neuron stopped learning: "
+                              f"{warnings[0]}", True)
         elif end.how is RunEnd.FINISHED:
             self.message.emit(f"Finished {done:,} iterations.{advice}", False)
         elif end.how is RunEnd.STOPPED:
@@ -121,17 +127,25 @@ class RunViews(QObject):
         self._neuron_dirty = False
         state = self.document.run.state if self.document.run_fits_table() else None
         for view in self.neuron_views:
-            view.set_neuron(None if state is None else state.weights,
-                            0.0 if state is None else state.bias)
+            if state is not None and state.scaling is not None:
+                # Trained on standardised inputs: the views stay in the data's units.
+                view.set_neuron(state.weights, state.bias, state.scaling)
+            else:
+                view.set_neuron(None if state is None else state.weights,
+                                0.0 if state is None else state.bias)
 
     def describe_model(self) -> None:
         run, label = self.document.run, self.parameters.model_label
+        idle = not self.runs.running
+        self.parameters.show_warnings(run.warnings() if run is not None and idle else [])
         if run is None:
             label.clear()
             return
         weights = ", ".join(f"{w:.4g}" for w in run.state.weights)
         train_acc, test_acc = run.accuracy()
         text = f"Weights [{weights}], bias {run.state.bias:.4g}"
+        if run.state.scaling is not None:
+            text += " (on standardised features)"
         if train_acc is not None:
             text += f"\nAccuracy on training rows: {train_acc:.0%}"
         if test_acc is not None:
@@ -223,5 +237,6 @@ class StepViews(QObject):
         if step is not None and doc.run is not None and doc.run.dataset.n_rows == doc.n_rows:
             row = step.row
         self.table_model.set_step_row(row)
-        self.boundary_panel.set_step(step if row is not None else None)
+        self.boundary_panel.set_step(step if row is not None else None,
+                                     None if doc.run is None else doc.run.state.scaling)
         self.sigmoid_plot.set_step_row(row)

@@ -36,7 +36,7 @@ def test_json_with_data_file_and_held_out_rows(tmp_path):
     assert result["checkpoints"]["iteration"] == list(range(0, 1000, 50))
     assert len(result["checkpoints"]["test_error"]) == 20
     assert result["config"] == {"data": str(data), "alpha": 0.05, "iterations": 1000, "seed": 9,
-                                "every": 50, "test_fraction": 0.25}
+                                "every": 50, "test_fraction": 0.25, "standardize": False}
     assert 0.0 <= result["final"]["test_accuracy"] <= 1.0
 
 
