@@ -23,6 +23,8 @@ from .runs_panel import PALETTE
 DRAWN_POINTS = 2000
 #: Beyond this many entries the legend takes two columns, then three.
 LEGEND_ROWS = 8
+#: Milliseconds between redraws of a sweep's growing curves.
+SWEEP_REDRAW_MS = 200
 #: The legend names at most this many kept runs, the newest.
 LEGEND_RUNS = 15
 
@@ -32,9 +34,11 @@ _BOLD = pg.mkPen(TRAIN_PEN.color(), width=2.5)
 
 
 def _sample(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    if len(x) <= DRAWN_POINTS:
+    n = len(x)
+    if n <= DRAWN_POINTS:
         return np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64)
-    index = np.unique(np.linspace(0, len(x) - 1, DRAWN_POINTS).round().astype(np.int64))
+    # Evenly spaced, strictly increasing (n > DRAWN_POINTS), first and last included.
+    index = np.arange(DRAWN_POINTS, dtype=np.int64) * (n - 1) // (DRAWN_POINTS - 1)
     return np.asarray(x[index], dtype=np.float64), np.asarray(y[index], dtype=np.float64)
 
 
@@ -51,6 +55,10 @@ class RunCurves(QObject):
         self._free: list[pg.PlotDataItem] = []
         self._legend_rows: list = []  # (sample, label) rows of the legend this owns
         self._timer = QTimer(self, interval=0, singleShot=True, timeout=self.redraw)
+        # A sweep's growing curves are redrawn a few times a second: plenty to watch them
+        # grow, and the GUI thread stays free.
+        self._growing = QTimer(self, interval=SWEEP_REDRAW_MS, singleShot=True,
+                               timeout=self.redraw)
         document.runs.changed.connect(self._timer.start)
         document.runs.updated.connect(lambda number: self._timer.start())
         document.run_changed.connect(self._timer.start)
@@ -63,8 +71,9 @@ class RunCurves(QObject):
         self.redraw()
 
     def mark_changed(self) -> None:
-        """A running sweep's curves grew: redraw at the next turn of the event loop."""
-        self._timer.start()
+        """A running sweep's curves grew: redraw soon (at most a few times a second)."""
+        if not self._growing.isActive():
+            self._growing.start()
 
     def shown_runs(self) -> list[KeptRun]:
         """The kept runs drawn as their own curve (visible, not the current run)."""

@@ -405,8 +405,11 @@ class Document:
         """The table, the parameters, the run and its history, consistent with each other
         at any moment, during a run too (the run's state and history are updated together)."""
         run = self._run
+        current = None if run is None else run.number
+        # A sweep still training has no final state yet: its runs are not saved.
+        kept = [r for r in self.runs if not r.running or r.number == current]
         return Session(self.dataset(), self._config, self.training(),
-                       None if run is None else run.history.checkpoints())
+                       None if run is None else run.history.checkpoints(), kept, current)
 
     def open_session(self, session: Session) -> None:
         """Show a session: its table, parameters, run and history."""
@@ -420,6 +423,12 @@ class Document:
             history = (History(t.has_test) if session.history is None
                        else History.of(session.history))
             run = Run(t.dataset, t.snapshot(), history)
+        self.runs.restore(session.runs)
+        kept = self.runs.get(session.current) if run is not None else None
+        if kept is not None:
+            run.number = kept.number
+            kept.state = run.state
+            kept.attach(run.history)
         self.set_run(run)
 
     # -- the file --------------------------------------------------------------------------

@@ -20,7 +20,7 @@ import numpy as np
 from .dataset import Dataset
 from .events import Event
 from .history import History
-from .training import Checkpoints, RunState, TrainConfig
+from .training import Checkpoints, RunState, TrainConfig, state_from_json, state_json
 
 #: A curve with at most this many checkpoints is kept exactly (24 bytes each, at most).
 EXACT_POINTS = 10_000
@@ -41,19 +41,19 @@ def fingerprint(dataset: Dataset) -> str:
 
 def _compact(iteration: np.ndarray, errors: list[np.ndarray | None], points: int
              ) -> tuple[np.ndarray, list[np.ndarray | None]]:
-    """At most ``points`` points: per bucket of checkpoints, the ones with the lowest and the
-    highest training error (in order), and the first and last checkpoints always."""
+    """At most ``points`` points: per bucket of consecutive checkpoints, the ones with the
+    lowest and the highest training error (in order), and the first and the last always."""
     n = iteration.shape[0]
-    buckets = max(1, points // 2)
-    edges = np.linspace(0, n, buckets + 1).astype(np.int64)
-    train = errors[0]
-    keep = [np.array([0, n - 1])]
-    for start, stop in zip(edges[:-1], edges[1:]):
-        if stop > start:
-            chunk = train[start:stop]
-            keep.append(start + np.array([np.nanargmin(chunk) if np.isfinite(chunk).any() else 0,
-                                          np.nanargmax(chunk) if np.isfinite(chunk).any() else 0]))
-    index = np.unique(np.concatenate(keep))
+    size = -(-n // max(1, points // 2))  # checkpoints per bucket
+    count = -(-n // size)
+    train = np.asarray(errors[0], dtype=np.float64)
+    padded = np.concatenate([train, np.full(count * size - n, np.nan)]).reshape(count, size)
+    nan = np.isnan(padded)
+    starts = np.arange(count) * size
+    lowest = np.where(nan, np.inf, padded).argmin(axis=1) + starts
+    highest = np.where(nan, -np.inf, padded).argmax(axis=1) + starts
+    index = np.unique(np.concatenate([[0, n - 1], np.minimum(lowest, n - 1),
+                                      np.minimum(highest, n - 1)]))
     return iteration[index].copy(), [None if e is None else e[index].astype(np.float32)
                                      for e in errors]
 
@@ -247,3 +247,77 @@ class RunBook:
     @property
     def nbytes(self) -> int:
         return sum(r.nbytes for r in self._runs)
+
+
+# -- saving -------------------------------------------------------------------------------------
+
+def _optional_number(value, what: str) -> float | None:
+    if value is None:
+        return None
+    if not isinstance(value, (int, float)) or isinstance(value, bool):
+        raise ValueError(f"the {what} is not a number")
+    return float(value)
+
+
+def kept_json(run: KeptRun, with_curve: bool = True) -> dict:
+    """A kept run as plain JSON values (its curve left out for the current run, whose
+    history the session holds already)."""
+    values = {
+        "number": run.number, "label": run.label, "visible": run.visible,
+        "sweep": run.sweep, "seconds": run.seconds, "fingerprint": run.fingerprint,
+        "train_rows": run.train_rows, "train_error": run.train_error,
+        "test_error": run.test_error, "train_accuracy": run.train_accuracy,
+        "test_accuracy": run.test_accuracy, "state": state_json(run.state),
+        "curve": None,
+    }
+    if with_curve:
+        it, train, test = run.curve()
+        values["curve"] = {"iteration": np.asarray(it).tolist(),
+                           "train_error": np.asarray(train, dtype=np.float64).tolist(),
+                           "test_error": None if test is None
+                           else np.asarray(test, dtype=np.float64).tolist(),
+                           "exact": run.exact}
+    return values
+
+
+def kept_from_json(saved, history: History | None = None) -> KeptRun:
+    """The kept run :func:`kept_json` wrote (``history``: the current run's, when its curve
+    was left out); ValueError or :class:`DataError` when anything does not fit."""
+    if not isinstance(saved, dict):
+        raise ValueError("a kept run is not a table of values")
+    number = saved["number"]
+    if not isinstance(number, int) or isinstance(number, bool) or not 1 <= number < 2**62:
+        raise ValueError("a kept run's number is out of range")
+    label = saved.get("label") or f"run {number}"
+    sweep = saved.get("sweep")
+    if sweep is not None and (not isinstance(sweep, int) or isinstance(sweep, bool)):
+        raise ValueError("a kept run's sweep is not a number")
+    state = state_from_json(saved["state"])
+    train_rows = saved.get("train_rows", 0)
+    if not isinstance(train_rows, int) or isinstance(train_rows, bool) or train_rows < 0:
+        raise ValueError("a kept run's row count is not a whole number")
+    run = KeptRun(number, state.config, str(saved.get("fingerprint", ""))[:16], state,
+                  history, label=str(label)[:80], visible=bool(saved.get("visible", True)),
+                  sweep=sweep, train_rows=train_rows,
+                  seconds=_optional_number(saved.get("seconds"), "time") or 0.0,
+                  train_error=_optional_number(saved.get("train_error"), "training error"),
+                  test_error=_optional_number(saved.get("test_error"), "held-out error"),
+                  train_accuracy=_optional_number(saved.get("train_accuracy"), "accuracy"),
+                  test_accuracy=_optional_number(saved.get("test_accuracy"), "accuracy"))
+    curve = saved.get("curve")
+    if history is None:
+        if not isinstance(curve, dict):
+            raise ValueError("a kept run has no curve")
+        iteration = np.array(curve["iteration"], dtype=np.int64)
+        train = np.array(curve["train_error"], dtype=np.float64)
+        test = None if curve.get("test_error") is None else np.array(curve["test_error"],
+                                                                      dtype=np.float64)
+        if (iteration.ndim != 1 or train.shape != iteration.shape
+                or (test is not None and test.shape != iteration.shape)
+                or (iteration.size > 1 and not (np.diff(iteration) > 0).all())
+                or iteration.size > 2 * COMPACT_POINTS + EXACT_POINTS):
+            raise ValueError("a kept run's curve is uneven or out of order")
+        run.history = None
+        run._compact = (iteration, train, test)
+        run._exact = bool(curve.get("exact", True))
+    return run

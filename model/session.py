@@ -2,11 +2,12 @@
 
 The file is JSON (never pickle), documented in ``docs/session-format.md``::
 
-    {"format": "neuron-lab-session", "version": 2,
+    {"format": "neuron-lab-session", "version": 3,
      "data": {"columns": [...], "rows": [[...], ...], "row_ids": [...]},
      "parameters": {"alpha", "iterations", "seed", "every", "test_fraction"},
      "run": null or {"data": "table" or {"columns", "rows"}, "state": {...},
-                     "history": {"iteration", "train_error", "test_error" or null}}}
+                     "history": {"iteration", "train_error", "test_error" or null}},
+     "runs": [kept runs, see model.runs.kept_json], "current_run": its number or null}
 
 Numbers are written exactly (JSON floats round-trip in Python), and the run's full random
 state is kept, so training continued after opening a session is the same as training
@@ -15,7 +16,7 @@ continued without ever having closed it.  Writing is atomic.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -25,10 +26,12 @@ from .csvio import write_text_atomically
 from .dataset import Dataset
 from .errors import DataError
 from .files import MAX_SESSION_BYTES, read_file_bytes
+from .history import History
+from .runs import KeptRun, kept_from_json, kept_json
 from .training import Checkpoints, Training, TrainConfig
 
 FORMAT = "neuron-lab-session"
-VERSION = 2
+VERSION = 3
 SUFFIX = ".neuronlab"
 
 
@@ -40,6 +43,10 @@ class Session:
     config: TrainConfig
     training: Training | None = None
     history: Checkpoints | None = None
+    #: every kept run (format 3 on; older files have none)
+    runs: list[KeptRun] = field(default_factory=list)
+    #: the kept run that ``training`` is (None: none is)
+    current: int | None = None
 
 
 def _table_json(dataset: Dataset) -> dict[str, Any]:
@@ -125,6 +132,10 @@ def session_json(session: Session) -> str:
                        "every": c.every, "test_fraction": c.test_fraction,
                        "standardize": c.standardize},
         "run": run,
+        # The current run's curve is the run's history above: not written twice.
+        "runs": [kept_json(r, with_curve=r.number != session.current or run is None)
+                 for r in session.runs],
+        "current_run": session.current if run is not None else None,
     }
     return json.dumps(document, allow_nan=False, indent=1)
 
@@ -176,11 +187,33 @@ def parse_session(text: str, source: str | None = None) -> Session:
                 history.test_error is not None and len(history.test_error) != len(history)
             ):
                 raise ValueError("the error history is uneven")
+        runs, current = _kept_runs(document, training is not None) if version >= 3 else ([], None)
     except DataError as exc:
         raise DataError(exc.message, source=source) from None
     except (KeyError, TypeError, ValueError, OverflowError, IndexError, RecursionError) as exc:
         raise DataError(f"the session file is damaged ({exc})", source=source) from None
-    return Session(dataset, config, training, history)
+    return Session(dataset, config, training, history, runs, current)
+
+
+def _kept_runs(document: dict, has_run: bool) -> tuple[list[KeptRun], int | None]:
+    saved = document.get("runs", [])
+    if not isinstance(saved, list):
+        raise ValueError("the kept runs are not a list")
+    current = document.get("current_run")
+    if current is not None and (not has_run or not isinstance(current, int)
+                                or isinstance(current, bool)):
+        raise ValueError("the current run's number does not fit")
+    runs = []
+    for item in saved:
+        is_current = isinstance(item, dict) and item.get("number") == current
+        # The current run's curve is the session's run history (attached when opened).
+        runs.append(kept_from_json(item, History(False) if is_current else None))
+    numbers = [r.number for r in runs]
+    if len(set(numbers)) != len(numbers):
+        raise ValueError("two kept runs have the same number")
+    if current is not None and current not in numbers:
+        current = None
+    return runs, current
 
 
 def save_session(path: str | Path, session: Session) -> None:

@@ -242,6 +242,71 @@ def _random_state(saved) -> tuple:
     return ("MT19937", np.array(key, dtype=np.uint32), position, has_gauss, float(gauss))
 
 
+def state_json(state: RunState) -> dict:
+    """A run's state as plain JSON values (the keys of :meth:`Training.state`, and the
+    first prediction), for a kept run saved without its data."""
+    kind, key, position, has_gauss, gauss = state.random_state
+    c = state.config
+    return {
+        "config": {"alpha": c.alpha, "iterations": c.iterations, "seed": c.seed,
+                   "every": c.every, "test_fraction": c.test_fraction,
+                   "standardize": c.standardize,
+                   **({"legacy_split": True} if c.legacy_split else {})},
+        "scaling": None if state.scaling is None else state.scaling.as_json(),
+        "iteration": state.iteration,
+        "weights": state.weights.tolist(),
+        "bias": state.bias,
+        "initial_weights": state.initial_weights.tolist(),
+        "initial_bias": state.initial_bias,
+        "first_prediction": state.first_prediction,
+        "stop_reason": state.stop_reason,
+        "random_state": {"kind": kind, "key": np.asarray(key).tolist(), "position": int(position),
+                         "has_gauss": int(has_gauss), "cached_gaussian": float(gauss)},
+    }
+
+
+def state_from_json(saved) -> RunState:
+    """The :class:`RunState` that :func:`state_json` wrote, every value checked
+    (:class:`DataError` when anything does not fit)."""
+    try:
+        if not isinstance(saved, dict) or not isinstance(saved.get("config"), dict):
+            raise ValueError("the run's parameters are not a table of values")
+        config = TrainConfig(**saved["config"])
+        config.validate()
+        weights = _finite_floats(saved["weights"], "weights")
+        initial = _finite_floats(saved["initial_weights"], "initial weights")
+        if weights.shape[0] < 1 or initial.shape != weights.shape:
+            raise ValueError("the weights do not fit each other")
+        bias, initial_bias = _finite_floats([saved["bias"], saved["initial_bias"]], "biases")
+        first = saved.get("first_prediction", 0.5)
+        if not isinstance(first, (int, float)) or isinstance(first, bool):
+            raise ValueError("the first prediction is not a number")
+        iteration = saved["iteration"]
+        if (not isinstance(iteration, int) or isinstance(iteration, bool)
+                or not 0 <= iteration <= MAX_TOTAL_ITERATIONS):
+            raise ValueError("the iteration count is out of range")
+        stop_reason = saved.get("stop_reason")
+        if stop_reason is not None and not isinstance(stop_reason, str):
+            raise ValueError("the stop reason is not text")
+        scaling = None
+        if config.standardize and saved.get("scaling") is not None:
+            s = saved["scaling"]
+            if not isinstance(s, dict):
+                raise ValueError("the scaling is not a table of values")
+            scaling = Scaling.from_lists(s.get("mean"), s.get("scale"), s.get("constant", []),
+                                         weights.shape[0])
+        random_state = _random_state(saved["random_state"])
+    except DataError:
+        raise
+    except (KeyError, TypeError, ValueError, IndexError, OverflowError) as exc:
+        raise DataError(f"a kept run is damaged ({exc})") from None
+    return RunState(config=config, iteration=iteration, weights=_frozen(weights),
+                    bias=float(bias), initial_weights=_frozen(initial),
+                    initial_bias=float(initial_bias), first_prediction=float(first),
+                    random_state=(random_state[0], _frozen(random_state[1]), *random_state[2:]),
+                    stop_reason=stop_reason, scaling=scaling)
+
+
 def accuracy(p: np.ndarray, y: np.ndarray) -> float | None:
     """Share of rows whose output ``p`` is on the target's side of 0.5.
 

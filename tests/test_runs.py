@@ -165,3 +165,36 @@ def test_hovering_a_curve_names_its_run(qtbot, fast):
     from pyqtgraph import Point
     text = w.run_curves.describe_point(Point(float(x[10]), float(y[10])), (1.0, 1e-3))
     assert text.startswith("run 1") and f"{x[10]:,.0f}" in text
+
+
+def test_sessions_keep_the_runs_and_open_the_old_format(qtbot, fast, tmp_path):
+    from model.session import load_session, parse_session, session_json
+    w = fast
+    w.iterations_spin.setValue(2000)
+    for alpha in (0.1, 1.0):
+        w.alpha_spin.setValue(alpha)
+        train(qtbot, w)
+    w.document.runs.rename(1, "gentle")
+    w.document.runs.set_visible(1, False)
+    path = tmp_path / "runs.neuronlab"
+    assert w.save_session_to(str(path))
+    before = [(r.number, r.label, r.visible, r.config, r.train_error, r.checkpoints().train_error.tolist())
+              for r in w.document.runs]
+    assert w.open_file(str(path))
+    after = [(r.number, r.label, r.visible, r.config, r.train_error, r.checkpoints().train_error.tolist())
+             for r in w.document.runs]
+    assert after == before and w.document.run.number == 2
+    # The reopened current run goes on exactly, and a new Train is run 3.
+    train(qtbot, w, w.continue_button)
+    longer = Training(note_table(), TrainConfig(alpha=1.0, iterations=2000))
+    longer.advance(4000)
+    assert np.array_equal(w.document.run.state.weights, longer.weights)
+    train(qtbot, w)
+    assert w.document.runs.numbers() == [1, 2, 3]
+    # A session of format 2 (no kept runs) still opens.
+    import json
+    old = json.loads(session_json(load_session(path)))
+    old["version"] = 2
+    del old["runs"], old["current_run"]
+    session = parse_session(json.dumps(old))
+    assert session.runs == [] and session.training is not None

@@ -281,7 +281,7 @@ def test_a_fast_run_clears_the_step(qtbot, window):
         window.continue_button.click()
     assert window.document.step is None
     assert "Press <b>Step</b>" in window.step_panel.html()
-    assert window.plot_tabs.currentWidget() is window.error_plot
+    assert window.plot_tabs.currentWidget() is window.curve_splitter
 
 
 # -- headless ----------------------------------------------------------------------------------

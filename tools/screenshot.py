@@ -3,6 +3,7 @@
     python tools/screenshot.py [FOLDER]      (default: docs/)
 
 Writes screenshot.png (the note's table), step.png (one more step, with its numbers),
+runs.png (a sweep of 25 runs drawn as bands),
 xor.png (a single neuron failing on XOR) and xor-fixed.png (the same after one cluster
 was Ctrl+clicked away: now it is separable).
 """
@@ -52,6 +53,16 @@ def main() -> None:
     window.grab().save(str(folder / "step.png"))
     window.plot_tabs.setCurrentIndex(0)
 
+    # A sweep of five learning rates by five seeds on the note's table, drawn as bands.
+    window.iterations_spin.setValue(5_000)
+    train(app, window, lambda: window.start_sweep([0.01, 0.03, 0.1, 0.3, 1.0], [1, 2, 3, 4, 5]))
+    window.runs_panel.bands_check.setChecked(True)
+    app.processEvents()
+    window.grab().save(str(folder / "runs.png"))
+    window.runs_panel.bands_check.setChecked(False)
+    window.runs_panel.clear()
+    window.iterations_spin.setValue(10_000)
+
     window.load_example(next(e for e in EXAMPLES if e.file == "xor.csv"))
     window.iterations_spin.setValue(50_000)
     train(app, window)
@@ -65,7 +76,7 @@ def main() -> None:
     window.grab().save(str(folder / "xor-fixed.png"))
     window.file_actions.confirm_discard = lambda: True  # a script: nothing to keep
     window.close()
-    print("\n".join(str(folder / n) for n in ("screenshot.png", "step.png", "xor.png",
+    print("\n".join(str(folder / n) for n in ("screenshot.png", "step.png", "runs.png", "xor.png",
                                                          "xor-fixed.png")))
 
 
