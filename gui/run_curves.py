@@ -161,13 +161,18 @@ class RunCurves(QObject):
     def _draw_bands(self) -> list[tuple]:
         """Per learning rate, the median curve and the min–max band; their legend entries."""
         item, entries = self.plot.getPlotItem(), []
+        shown = [r for r in self.document.runs if r.visible and len(r.curve()[0])]
+        # The newest sweep's runs when there is one (its runs share iterations and data),
+        # else every run shown.
+        sweeps = [r.sweep for r in shown if r.sweep is not None]
+        if sweeps:
+            shown = [r for r in shown if r.sweep == max(sweeps)]
         groups: dict[float, list[KeptRun]] = {}
-        for run in self.document.runs:
-            if run.visible and len(run.curve()[0]):
-                groups.setdefault(run.config.alpha, []).append(run)
-        for alpha, runs in sorted(groups.items()):
+        for run in shown:
+            groups.setdefault(run.config.alpha, []).append(run)
+        for position, (alpha, runs) in enumerate(sorted(groups.items())):
             x, median, low, high = band(runs, self._per_row)
-            pen = PALETTE[runs[0].colour]
+            pen = PALETTE[position % len(PALETTE)]
             lower = pg.PlotDataItem(x, low, pen=pg.mkPen(pen + (60,), width=0.5))
             upper = pg.PlotDataItem(x, high, pen=pg.mkPen(pen + (60,), width=0.5))
             fill = pg.FillBetweenItem(lower, upper, brush=pg.mkBrush(pen + (45,)))

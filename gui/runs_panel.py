@@ -265,6 +265,11 @@ class FinalErrorPlot(pg.PlotWidget):
         medians = [float(np.median([r.train_error for r in done if r.config.alpha == a]))
                    for a in alphas]
         self.median.setData(np.log10(alphas), medians)
+        # One tick per learning rate tried (at most eight): log axes otherwise label their
+        # minor ticks into an unreadable row.
+        ticks = alphas if len(alphas) <= 8 else alphas[::-(-len(alphas) // 8)]
+        self.getPlotItem().getAxis("bottom").setTicks(
+            [[(float(np.log10(a)), f"{a:g}") for a in ticks], []])
 
 
 class RunsPanel(QWidget):
