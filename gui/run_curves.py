@@ -140,7 +140,10 @@ class RunCurves(QObject):
     def _set_legend(self, entries: list[tuple]) -> None:
         """Show ``entries`` (item, text) in the legend after its own rows, reusing the rows
         already there (made anew, each row would leave signal connections behind)."""
-        legend, rows = self.plot.legend, self._legend_rows
+        legend = self.plot.legend
+        # Rows whose item left the plot were taken out of the legend with it.
+        rows = self._legend_rows = [row for row in self._legend_rows
+                                    if any(row is entry for entry in legend.items)]
         while len(rows) < len(entries):
             item, text = entries[len(rows)]
             legend.addItem(item, text)

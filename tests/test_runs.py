@@ -124,6 +124,11 @@ def test_a_sweep_in_the_window_equals_its_runs_one_by_one(qtbot, fast):
     assert w.train_button.isEnabled()
     w.runs_panel.bands_check.setChecked(True)
     assert len(w.run_curves.band_items) == 2 * 4  # per rate: band, two edges, median
+    labels = [label.text for _, label in w.error_plot.legend.items]
+    assert any(text.startswith("α = 0.05, 3 seeds") for text in labels)
+    w.runs_panel.bands_check.setChecked(False)
+    qtbot.waitUntil(lambda: "run 6" in [label.text for _, label in w.error_plot.legend.items],
+                    timeout=TIMEOUT)
 
 
 def test_stop_during_a_sweep_ends_every_run_and_thread(qtbot, fast):
