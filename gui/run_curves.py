@@ -20,7 +20,7 @@ from .runs_panel import PALETTE
 
 #: A kept curve is drawn from at most this many points (its even sample, always with the
 #: last): enough for a curve a few hundred pixels wide, cheap with dozens of runs.
-DRAWN_POINTS = 2000
+DRAWN_POINTS = 1000
 #: Beyond this many entries the legend takes two columns, then three.
 LEGEND_ROWS = 8
 #: Milliseconds between redraws of a sweep's growing curves.

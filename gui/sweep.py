@@ -34,6 +34,10 @@ from model.training import RunState, initial_state, run_split
 from .worker import BATCH_INTERVAL, THREADS
 
 
+#: How much lower than the window's the sweep's training threads are scheduled (Linux).
+SWEEP_NICENESS = 5
+
+
 @dataclass(frozen=True)
 class SweepRequest:
     sweep_id: int
@@ -89,8 +93,9 @@ class SweepWorker(QObject):
                 flush()
 
         try:
+            # The training threads give way to the window's thread when the cores are busy.
             results = run_sweep(request.dataset, request.configs, request.jobs,
-                                self.stop_event, on_chunk)
+                                self.stop_event, on_chunk, niceness=SWEEP_NICENESS)
         except Exception as exc:  # a bug must not kill the thread silently
             self.failed.emit(request.sweep_id, f"the sweep failed: {exc}")
             return

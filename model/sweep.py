@@ -138,16 +138,30 @@ class SweepResult:
     stopped: bool = False
 
 
+def _be_nice(niceness: int) -> None:
+    """Lower this thread's scheduling priority (Linux keeps a niceness per thread), so
+    that a window's own thread is served first when every core trains."""
+    if niceness <= 0 or not hasattr(os, "setpriority"):
+        return
+    try:
+        thread = threading.get_native_id()
+        os.setpriority(os.PRIO_PROCESS, thread, os.getpriority(os.PRIO_PROCESS, thread) + niceness)
+    except (OSError, AttributeError):
+        pass  # not allowed, or not Linux: the runs just share the cores evenly
+
+
 def run_sweep(dataset: Dataset, configs: list[TrainConfig], jobs: int | None = None,
               stop: threading.Event | None = None,
-              on_chunk: Callable[[int, Training, Checkpoints], None] | None = None
-              ) -> list[SweepResult]:
+              on_chunk: Callable[[int, Training, Checkpoints], None] | None = None,
+              niceness: int = 0) -> list[SweepResult]:
     """Train one run per config, ``jobs`` at a time (default: every core).
 
     ``on_chunk(index, training, checkpoints)`` is called on the run's own thread after each
     chunk; runs never share a :class:`Training`, so a callback that touches only its own
     run's record needs no lock.  Setting ``stop`` ends every run after its current chunk
     and leaves the runs not yet started untrained.  The results are in the configs' order.
+    ``niceness`` lowers the training threads' priority (a window passes it, so that its
+    own thread stays responsive while every core trains).
     """
     from . import kernel
 
@@ -155,7 +169,12 @@ def run_sweep(dataset: Dataset, configs: list[TrainConfig], jobs: int | None = N
     stop = stop or threading.Event()
     results = [SweepResult(i, Training(dataset, config)) for i, config in enumerate(configs)]
 
+    lowered: set[int] = set()
+
     def work(result: SweepResult) -> None:
+        if niceness and threading.get_native_id() not in lowered:
+            lowered.add(threading.get_native_id())
+            _be_nice(niceness)
         if stop.is_set():
             result.stopped = True
             return
@@ -169,7 +188,7 @@ def run_sweep(dataset: Dataset, configs: list[TrainConfig], jobs: int | None = N
         result.seconds = time.perf_counter() - started
 
     jobs = max(1, min(jobs or default_jobs(), len(results)))
-    if jobs == 1:
+    if jobs == 1 and not niceness:
         for result in results:
             work(result)
         return results
