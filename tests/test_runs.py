@@ -203,3 +203,26 @@ def test_sessions_keep_the_runs_and_open_the_old_format(qtbot, fast, tmp_path):
     del old["runs"], old["current_run"]
     session = parse_session(json.dumps(old))
     assert session.runs == [] and session.training is not None
+
+
+def test_a_kept_runs_curve_is_the_headless_runs(qtbot, fast):
+    import json
+    import subprocess
+    import sys
+    from pathlib import Path
+    w = fast
+    w.alpha_spin.setValue(0.3)
+    w.seed_spin.setValue(5)
+    w.iterations_spin.setValue(4000)
+    train(qtbot, w)
+    train(qtbot, w)  # a second run makes the first a kept, thin curve
+    out = subprocess.run([sys.executable, str(Path(__file__).parent.parent / "main.py"),
+                          "--headless", "--json", "--alpha", "0.3", "--seed", "5",
+                          "--iterations", "4000"], capture_output=True, text=True, check=True,
+                         timeout=120)
+    headless = json.loads(out.stdout)["checkpoints"]
+    kept = w.document.runs.get(1)
+    assert kept.checkpoints().iteration.tolist() == headless["iteration"]
+    assert kept.checkpoints().train_error.tolist() == headless["train_error"]
+    x, y = w.run_curves.items[1].getData()
+    assert x.tolist() == headless["iteration"] and y.tolist() == headless["train_error"]
