@@ -185,12 +185,24 @@ class _Record:
         self.iteration = np.empty(size, dtype=np.int64)
         self.train_error = np.empty(size)
         self.test_error = np.empty(size) if self.with_test else None
+        #: the weights then the bias at each checkpoint (made with the first ones recorded)
+        self.params: np.ndarray | None = None
+
+    @property
+    def weights(self) -> np.ndarray | None:
+        return None if self.params is None else self.params[:, :-1]
+
+    @property
+    def bias(self) -> np.ndarray | None:
+        return None if self.params is None else self.params[:, -1]
 
     def add(self, part) -> None:
         n = len(part)
         if n == 0:
             return
         if self.keep_all:
+            if self.params is None and part.params is not None:
+                self.params = np.empty((self.iteration.shape[0], part.params.shape[1]))
             if self.count + n > self.iteration.shape[0]:  # never, when the plan was right
                 self._grow(self.count + n)
             end = self.count + n
@@ -198,6 +210,8 @@ class _Record:
             self.train_error[self.count:end] = part.train_error
             if self.test_error is not None:
                 self.test_error[self.count:end] = part.test_error
+            if self.params is not None:
+                self.params[self.count:end] = part.params
         if self.first is None:
             self.first = (int(part.iteration[0]), float(part.train_error[0]))
         test = None if part.test_error is None else float(part.test_error[-1])
@@ -220,6 +234,10 @@ class _Record:
         self.train_error = np.resize(self.train_error, size)
         if self.test_error is not None:
             self.test_error = np.resize(self.test_error, size)
+        if self.params is not None:
+            grown = np.empty((size, self.params.shape[1]))
+            grown[:self.count] = self.params[:self.count]
+            self.params = grown
 
 
 def _train(training: Training, keep_all: bool) -> tuple[_Record, float]:
@@ -260,7 +278,7 @@ def _shown_path(path: str | None, warnings: list[str]) -> str | None:
 
 # Stand-ins for the checkpoint arrays in the object given to json.dumps: a string that
 # holds a NUL, which JSON escapes, so that no text from a file can look the same.
-_ARRAYS = ("iteration", "train_error", "test_error")
+_ARRAYS = ("iteration", "train_error", "test_error", "weights", "bias")
 _STAND_IN = {name: f"\x00{name}\x00" for name in _ARRAYS}
 
 
@@ -298,6 +316,9 @@ def result_json(training: Training, dataset: Dataset, record: _Record, data_path
             "iteration": _STAND_IN["iteration"],
             "train_error": _STAND_IN["train_error"],
             "test_error": None if record.test_error is None else _STAND_IN["test_error"],
+            # The parameters right after each checkpoint's update (one list per checkpoint).
+            "weights": _STAND_IN["weights"] if record.params is not None else [],
+            "bias": _STAND_IN["bias"] if record.params is not None else [],
         },
         "final": {
             "weights": _finite_list(training.weights, "final.weights", warnings),
@@ -326,7 +347,7 @@ def result_json(training: Training, dataset: Dataset, record: _Record, data_path
             "weights": _finite_list(weights, "final.original_units.weights", warnings),
             "bias": _finite(bias, "final.original_units.bias", warnings)}
     warnings.extend(record.diagnosis(training))
-    for name in ("train_error", "test_error"):
+    for name in ("train_error", "test_error", "weights", "bias"):
         values = getattr(record, name)
         if values is not None and not np.isfinite(values[:record.count]).all():
             warnings.append(f"Some of checkpoints.{name} are not finite numbers, which JSON "
@@ -336,7 +357,17 @@ def result_json(training: Training, dataset: Dataset, record: _Record, data_path
 
 def _array_pieces(values: np.ndarray):
     """``values`` as the text of a JSON array, in pieces: the same text ``json.dumps`` gives
-    for the list (floats as ``repr``), with null for a number that is not finite."""
+    for the list (floats as ``repr``), with null for a number that is not finite.  A 2-D
+    array is a list of lists, one per row."""
+    if values.ndim == 2:
+        yield "["
+        for start in range(0, values.shape[0], _PIECE // max(1, values.shape[1])):
+            rows = values[start:start + _PIECE // max(1, values.shape[1])]
+            text = ", ".join("[" + ", ".join(repr(v) if math.isfinite(v) else "null"
+                                             for v in row) + "]" for row in rows.tolist())
+            yield (", " if start else "") + text
+        yield "]"
+        return
     yield "["
     for start in range(0, values.shape[0], _PIECE):
         piece = values[start:start + _PIECE]
@@ -355,7 +386,7 @@ def _write_json(stream: TextIO, result: dict[str, Any], record: _Record, end: st
     text = json.dumps(result, allow_nan=False)
     for name in _ARRAYS:
         values = getattr(record, name)
-        if values is None:
+        if values is None or (name in ("weights", "bias") and record.params is None):
             continue
         before, marker, text = text.partition(json.dumps(_STAND_IN[name]))
         assert marker, name

@@ -172,14 +172,15 @@ def add_squared_errors(prims, x, y, w, b, lo, hi, total):
 @njit(nogil=True, cache=True)
 def train_chunk(
     prims, x, y, test_x, test_y, w, b, alpha, indices, start, every, out_iter, out_train, out_test,
-    pause_at_checkpoints=False,
+    out_params, pause_at_checkpoints=False,
 ):
     """Run one step per entry of ``indices``, numbered from ``start``.
 
     ``w`` (the weights) and ``b`` (a one-element array holding the bias) are updated in
     place.  After each step whose number is a multiple of ``every`` the summed squared
     errors of the training and the held-out rows are written to the next slots of
-    ``out_iter``, ``out_train`` and ``out_test``.
+    ``out_iter``, ``out_train`` and ``out_test``, and the weights then the bias right after
+    that step's update to the next row of ``out_params`` (``d + 1`` columns).
 
     Returns ``(steps_done, checkpoints_written, status)``.  A step that would make a
     parameter non-finite is not applied; a checkpoint whose error is not finite is not
@@ -233,6 +234,9 @@ def train_chunk(
             out_iter[n_out] = i
             out_train[n_out] = train_error
             out_test[n_out] = test_error
+            for j in range(d):
+                out_params[n_out, j] = w[j]
+            out_params[n_out, d] = bias
             n_out += 1
     b[0] = bias
     return indices.shape[0], n_out, OK
@@ -251,11 +255,12 @@ def warm_up() -> None:
     x, y = np.zeros((2, 1)), np.zeros(2)
     test_x, test_y = np.zeros((0, 1)), np.zeros(0)
     out_iter, out_train, out_test = np.empty(1, dtype=np.int64), np.empty(1), np.empty(1)
+    out_params = np.empty((1, 2))
     indices = np.zeros(1, dtype=np.int64)
     for pause in (False, True):
         train_chunk(
             primitives(), x, y, test_x, test_y, np.zeros(1), np.zeros(1), 0.1, indices, 0, 1,
-            out_iter, out_train, out_test, pause,
+            out_iter, out_train, out_test, out_params, pause,
         )
     terms = np.empty(2)
     row_terms(primitives(), x, y, np.zeros(1), 0.0, 0, 2, terms)

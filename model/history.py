@@ -14,19 +14,25 @@ from .training import Checkpoints
 #: At most this many checkpoints are kept (24 bytes each with held-out rows): a run of
 #: 100,000,000 iterations with a checkpoint at every one stays within about 24 MB.
 MAX_KEPT = 1_000_000
+#: The parameters kept at the checkpoints (weights and bias, 8 bytes each) stay within
+#: this many numbers: a million checkpoints of a two-feature neuron, fewer for more features
+#: (the history is then thinned sooner, evenly, as above).
+MAX_PARAMETERS = 3_000_000
 
 
 class _Buffer:
-    """A growing column in a preallocated array that doubles when full."""
+    """A growing column (or block of ``width`` columns) in a preallocated array that
+    doubles when full."""
 
-    def __init__(self, dtype) -> None:
-        self.data = np.empty(1024, dtype=dtype)
+    def __init__(self, dtype, width: int | None = None, size: int = 1024) -> None:
+        self.data = np.empty(size if width is None else (size, width), dtype=dtype)
         self.n = 0
 
     def extend(self, values: np.ndarray) -> None:
         need = self.n + len(values)
         if need > len(self.data):
-            grown = np.empty(max(need, 2 * len(self.data)), dtype=self.data.dtype)
+            grown = np.empty((max(need, 2 * len(self.data)),) + self.data.shape[1:],
+                             dtype=self.data.dtype)
             grown[: self.n] = self.data[: self.n]
             self.data = grown
         self.data[self.n:need] = values
@@ -59,7 +65,10 @@ class History:
         self._recorded = 0
         self._iteration = _Buffer(np.int64)
         self._train = _Buffer(np.float64)
-        self._test = _Buffer(np.float64)
+        self._test = _Buffer(np.float64, size=1024 if with_test else 1)
+        #: the weights and bias at each checkpoint (made with the first checkpoints that
+        #: bring them; None while none did)
+        self._params: _Buffer | None = None
 
     @classmethod
     def of(cls, checkpoints: Checkpoints) -> History:
@@ -76,6 +85,10 @@ class History:
             return
         if len(self) and checkpoints.iteration[0] <= self._iteration.data[self._iteration.n - 1]:
             raise ValueError("checkpoints must be added in order")
+        if self._params is None and not len(self) and checkpoints.params is not None:
+            width = checkpoints.params.shape[1]
+            self._params = _Buffer(np.float64, width)
+            self.max_kept = min(self.max_kept, max(1024, MAX_PARAMETERS // width))
         keep = slice(None)
         if self.stride > 1:
             keep = (np.arange(self._recorded, self._recorded + len(checkpoints)) % self.stride) == 0
@@ -84,10 +97,16 @@ class History:
         self._train.extend(checkpoints.train_error[keep])
         if self.with_test:
             self._test.extend(checkpoints.test_error[keep])
+        if self._params is not None:
+            if checkpoints.params is None or checkpoints.params.shape[1] != self._params.data.shape[1]:
+                self._params = None  # a stretch without them: the history has none
+            else:
+                self._params.extend(checkpoints.params[keep])
         while len(self) > self.max_kept:
             self.stride *= 2
-            for buffer in (self._iteration, self._train, self._test):
-                buffer.halve()
+            for buffer in (self._iteration, self._train, self._test, self._params):
+                if buffer is not None:
+                    buffer.halve()
 
     @property
     def recorded(self) -> int:
@@ -107,7 +126,13 @@ class History:
     def test_error(self) -> np.ndarray | None:
         return self._test.view() if self.with_test else None
 
+    @property
+    def params(self) -> np.ndarray | None:
+        """The weights then the bias at each checkpoint kept (None when not recorded)."""
+        return None if self._params is None else self._params.view()
+
     def checkpoints(self) -> Checkpoints:
         """Everything recorded, as an independent copy."""
         return Checkpoints(self.iteration.copy(), self.train_error.copy(),
-                           None if self.test_error is None else self.test_error.copy())
+                           None if self.test_error is None else self.test_error.copy(),
+                           None if self._params is None else self.params.copy())

@@ -30,10 +30,11 @@ def _load() -> ModuleType:
 
 
 def train_chunk(prims, x, y, test_x, test_y, w, b, alpha, indices, start, every,
-                out_iter, out_train, out_test, pause_at_checkpoints=False) -> tuple[int, int, int]:
+                out_iter, out_train, out_test, out_params,
+                pause_at_checkpoints=False) -> tuple[int, int, int]:
     """One chunk of training: see :func:`model.compiled.train_chunk`."""
     return _load().train_chunk(prims, x, y, test_x, test_y, w, b, alpha, indices, start, every,
-                               out_iter, out_train, out_test, pause_at_checkpoints)
+                               out_iter, out_train, out_test, out_params, pause_at_checkpoints)
 
 
 def row_terms(prims, x, y, w, b, lo, hi, terms) -> None:

@@ -84,6 +84,7 @@ class KeptRun:
     _compact: tuple[np.ndarray, np.ndarray, np.ndarray | None] | None = field(default=None,
                                                                                repr=False)
     _exact: bool = field(default=True, repr=False)
+    _params: np.ndarray | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         if not self.label:
@@ -117,16 +118,23 @@ class KeptRun:
         h = self.history
         return h.iteration, h.train_error, h.test_error
 
+    def params(self) -> np.ndarray | None:
+        """The weights then the bias at each point of :meth:`curve` (None if not recorded)."""
+        return self.history.params if self.history is not None else self._params
+
     def checkpoints(self) -> Checkpoints:
         """The curve as float64 checkpoints (exact unless the run was long and compacted)."""
         it, train, test = self.curve()
+        params = self.params()
         return Checkpoints(np.array(it, dtype=np.int64), np.array(train, dtype=np.float64),
-                           None if test is None else np.array(test, dtype=np.float64))
+                           None if test is None else np.array(test, dtype=np.float64),
+                           None if params is None else np.array(params, dtype=np.float64))
 
     def attach(self, history: History) -> None:
         """Train this run further: its curve is ``history`` again (the current run's)."""
         self.history = history
         self._compact = None
+        self._params = None
 
     def compact(self) -> None:
         """Keep the finished curve in as little memory as it needs (call when the run is
@@ -139,18 +147,22 @@ class KeptRun:
         if len(h) <= EXACT_POINTS:
             self._compact = (h.iteration.copy(), h.train_error.copy(),
                              None if h.test_error is None else h.test_error.copy())
+            self._params = None if h.params is None else h.params.copy()
             self._exact = h.stride == 1
         else:
-            iteration, (train, test) = _compact(h.iteration, [h.train_error, h.test_error],
-                                                COMPACT_POINTS)
+            iteration, (train, test, params) = _compact(
+                h.iteration, [h.train_error, h.test_error, h.params], COMPACT_POINTS)
             self._compact = (iteration, train, test)
+            self._params = params
             self._exact = False
         self.history = None
 
     @property
     def nbytes(self) -> int:
         it, train, test = self.curve()
+        params = self.params()
         return int(it.nbytes + train.nbytes + (0 if test is None else test.nbytes)
+                   + (0 if params is None else params.nbytes)
                    + self.state.random_state[1].nbytes)
 
     def parameters_text(self) -> str:
@@ -272,10 +284,13 @@ def kept_json(run: KeptRun, with_curve: bool = True) -> dict:
     }
     if with_curve:
         it, train, test = run.curve()
+        params = run.params()
         values["curve"] = {"iteration": np.asarray(it).tolist(),
                            "train_error": np.asarray(train, dtype=np.float64).tolist(),
                            "test_error": None if test is None
                            else np.asarray(test, dtype=np.float64).tolist(),
+                           "params": None if params is None
+                           else np.asarray(params, dtype=np.float64).tolist(),
                            "exact": run.exact}
     return values
 
@@ -317,7 +332,14 @@ def kept_from_json(saved, history: History | None = None) -> KeptRun:
                 or (iteration.size > 1 and not (np.diff(iteration) > 0).all())
                 or iteration.size > 2 * COMPACT_POINTS + EXACT_POINTS):
             raise ValueError("a kept run's curve is uneven or out of order")
+        params = curve.get("params")
+        if params is not None:
+            params = np.array(params, dtype=np.float64)
+            if (params.ndim != 2 or params.shape != (iteration.size, state.weights.shape[0] + 1)
+                    or not np.isfinite(params).all()):
+                raise ValueError("a kept run's parameters do not fit its curve")
         run.history = None
         run._compact = (iteration, train, test)
+        run._params = params
         run._exact = bool(curve.get("exact", True))
     return run

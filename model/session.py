@@ -103,6 +103,19 @@ def _numbers(values: Any, what: str, whole: bool = False) -> list:
     return values
 
 
+def _params(values: Any, n: int, width: int) -> np.ndarray | None:
+    """The parameters at each checkpoint (missing before format 3: None), or ValueError."""
+    if values is None:
+        return None
+    if (not isinstance(values, list) or len(values) != n
+            or not all(isinstance(row, list) and len(row) == width for row in values)):
+        raise ValueError(f"the parameters in the history are not {n} lists of {width} numbers")
+    array = np.array(values, dtype=np.float64).reshape(n, width)
+    if not np.isfinite(array).all():
+        raise ValueError("the parameters in the history are not all finite")
+    return array
+
+
 def session_json(session: Session) -> str:
     """The session as the text of a session file."""
     c = session.config
@@ -122,6 +135,7 @@ def session_json(session: Session) -> str:
                 "iteration": history.iteration.tolist(),
                 "train_error": history.train_error.tolist(),
                 "test_error": None if history.test_error is None else history.test_error.tolist(),
+                "params": None if history.params is None else history.params.tolist(),
             },
         }
     document = {
@@ -182,6 +196,8 @@ def parse_session(text: str, source: str | None = None) -> Session:
                 np.array(_numbers(h["train_error"], "training errors"), dtype=np.float64),
                 None if h["test_error"] is None
                 else np.array(_numbers(h["test_error"], "held-out errors"), dtype=np.float64),
+                _params(h.get("params"), len(h["iteration"]),
+                        training.weights.shape[0] + 1),
             )
             if len(history.train_error) != len(history) or (
                 history.test_error is not None and len(history.test_error) != len(history)

@@ -84,27 +84,40 @@ class TrainConfig:
 
 @dataclass(frozen=True)
 class Checkpoints:
-    """Errors recorded during a stretch of training.
+    """Errors recorded during a stretch of training, and the parameters at each.
 
-    ``test_error`` is ``None`` when no rows are held out.
+    ``test_error`` is ``None`` when no rows are held out.  ``params`` holds, per checkpoint,
+    the weights then the bias right after that checkpoint's update (``None`` where they
+    were not recorded: sessions and histories of older versions).
     """
 
     iteration: np.ndarray
     train_error: np.ndarray
     test_error: np.ndarray | None
+    params: np.ndarray | None = None
 
     def __len__(self) -> int:
         return int(self.iteration.shape[0])
+
+    @property
+    def weights(self) -> np.ndarray | None:
+        return None if self.params is None else self.params[:, :-1]
+
+    @property
+    def bias(self) -> np.ndarray | None:
+        return None if self.params is None else self.params[:, -1]
 
     @staticmethod
     def concatenate(parts: list[Checkpoints], with_test: bool) -> Checkpoints:
         if not parts:
             empty = np.empty(0)
             return Checkpoints(np.empty(0, dtype=np.int64), empty, empty.copy() if with_test else None)
+        with_params = all(p.params is not None for p in parts)
         return Checkpoints(
             np.concatenate([p.iteration for p in parts]),
             np.concatenate([p.train_error for p in parts]),
             np.concatenate([p.test_error for p in parts]) if with_test else None,
+            np.concatenate([p.params for p in parts]) if with_params else None,
         )
 
 
@@ -493,12 +506,14 @@ class Training:
             out_iter = np.empty(slots, dtype=np.int64)
             out_train = np.empty(slots)
             out_test = np.empty(slots)
+            out_params = np.empty((slots, d + 1))
             if errors is None:
                 done, written, status = self._train(
-                    indices, start, out_iter, out_train, out_test, step_cost, check_cost)
+                    indices, start, out_iter, out_train, out_test, out_params, step_cost,
+                    check_cost)
             else:
                 done, written, status = self._train_pausing(
-                    errors, indices, start, out_iter, out_train, out_test)
+                    errors, indices, start, out_iter, out_train, out_test, out_params)
             self.iteration += done
             remaining -= done
             if status == kernel.NONFINITE_STEP:
@@ -516,6 +531,7 @@ class Training:
                 out_iter[:written],
                 out_train[:written],
                 out_test[:written] if self.has_test else None,
+                out_params[:written],
             )
 
     # -- one step at a time ------------------------------------------------------------
@@ -562,15 +578,15 @@ class Training:
         training.stop_reason = state.stop_reason
         return training
 
-    def _train(self, indices, start, out_iter, out_train, out_test, step_cost, check_cost
-               ) -> tuple[int, int, int]:
+    def _train(self, indices, start, out_iter, out_train, out_test, out_params, step_cost,
+               check_cost) -> tuple[int, int, int]:
         """One call of the kernel, checkpoints and all; its time is split between steps
         and checkpoints in proportion to their estimated costs."""
         started = time.perf_counter()
         done, written, status = kernel.train_chunk(
             kernel.primitives(), self._x, self._y, self._test_x, self._test_y, self._w, self._b,
             float(self.config.alpha), indices, start, self.config.every,
-            out_iter, out_train, out_test, False,
+            out_iter, out_train, out_test, out_params, False,
         )
         spent = time.perf_counter() - started
         steps, checks = done * step_cost, written * check_cost
@@ -579,7 +595,7 @@ class Training:
         self.step_seconds += spent - spent * share
         return done, written, status
 
-    def _train_pausing(self, errors, indices, start, out_iter, out_train, out_test
+    def _train_pausing(self, errors, indices, start, out_iter, out_train, out_test, out_params
                        ) -> tuple[int, int, int]:
         """The kernel's steps, pausing at each checkpoint while ``errors`` sums the rows."""
         prims, alpha, every = kernel.primitives(), float(self.config.alpha), self.config.every
@@ -589,7 +605,7 @@ class Training:
             steps, _, status = kernel.train_chunk(
                 prims, self._x, self._y, self._test_x, self._test_y, self._w, self._b, alpha,
                 indices[done:], start + done, every, out_iter[written:], out_train[written:],
-                out_test[written:], True,
+                out_test[written:], out_params[written:], True,
             )
             stepped = time.perf_counter()
             self.step_seconds += stepped - started
@@ -605,6 +621,8 @@ class Training:
             out_iter[written] = start + done - 1
             out_train[written] = train_error
             out_test[written] = test_error
+            out_params[written, :-1] = self._w
+            out_params[written, -1] = bias
             written += 1
             if done == indices.shape[0]:
                 return done, written, kernel.OK

@@ -94,7 +94,7 @@ def test_a_non_finite_row_makes_the_sum_non_finite_as_in_one_loop():
 def test_the_kernel_pauses_after_a_checkpoints_step():
     x, y = np.array([[1.0, 2.0], [0.5, -1.0]]), np.array([1.0, 0.0])
     w, b = np.array([0.1, 0.2]), np.zeros(1)
-    out = np.empty(3, dtype=np.int64), np.empty(3), np.empty(3)
+    out = np.empty(3, dtype=np.int64), np.empty(3), np.empty(3), np.empty((3, 3))
     done, written, status = kernel.train_chunk(
         kernel.primitives(), x, y, np.zeros((0, 2)), np.zeros(0), w, b, 0.1,
         np.array([0, 1, 0, 1, 0], dtype=np.int64), 1, 3, *out, True,

@@ -130,7 +130,7 @@ def test_kernel_refuses_a_step_that_would_make_the_weights_non_finite():
     from model import kernel
 
     w, b = np.array([np.nan]), np.zeros(1)
-    out = np.empty(4, dtype=np.int64), np.empty(4), np.empty(4)
+    out = np.empty(4, dtype=np.int64), np.empty(4), np.empty(4), np.empty((4, 2))
     done, written, status = kernel.train_chunk(
         kernel.primitives(), np.ones((1, 1)), np.ones(1), np.zeros((0, 1)), np.zeros(0),
         w, b, 0.1, np.zeros(4, dtype=np.int64), 0, 1, *out,
@@ -143,7 +143,7 @@ def test_kernel_stops_at_a_checkpoint_whose_error_is_not_finite():
     from model import kernel
 
     w, b = np.array([0.5]), np.zeros(1)
-    out = np.empty(4, dtype=np.int64), np.empty(4), np.empty(4)
+    out = np.empty(4, dtype=np.int64), np.empty(4), np.empty(4), np.empty((4, 2))
     done, written, status = kernel.train_chunk(
         kernel.primitives(), np.ones((1, 1)), np.ones(1), np.array([[np.nan]]), np.ones(1),
         w, b, 0.1, np.zeros(4, dtype=np.int64), 0, 1, *out,
