@@ -31,7 +31,9 @@ from .edit_history import EditHistory
 from .error_plot import ErrorPlot
 from .file_actions import FileActions
 from .parameters import MAX_SPEED, ParametersBox  # noqa: F401 (MAX_SPEED: public name)
+from .landscape_plot import LandscapePanel
 from .predict_panel import PredictPanel
+from .rewind import RewindCursor
 from .run_controller import RunController
 from .run_curves import RunCurves
 from .runs_panel import RunsPanel
@@ -71,6 +73,7 @@ class MainWindow(QMainWindow):
                                       self.sigmoid_plot, self)
         self.run_views.busy_elsewhere = lambda: self.sweeps.running
         self.run_curves = RunCurves(self.document, self.error_plot, self)
+        self.rewind_cursor = RewindCursor(self.document, self.error_plot, self)
         self.runs_panel.can_show = lambda: ("Wait for the training to end (or press Stop)."
                                             if self.is_running() else None)
         self.step_views = StepViews(self.document, self.step_panel, self.table_model,
@@ -132,6 +135,11 @@ class MainWindow(QMainWindow):
         self.curve_splitter = curve_split
         self.plot_tabs.addTab(curve_split, "&Error curve")
         self.plot_tabs.addTab(self.step_panel, "&One step")
+        self.landscape_panel = LandscapePanel(self.document)
+        self.landscape_plot = self.landscape_panel.plot
+        self.plot_tabs.addTab(self.landscape_panel, "&Weight space")
+        self.plot_tabs.setTabToolTip(2, "The error over two parameters, and the path the "
+                                        "training took on it")
         self.plot_tabs.setTabToolTip(0, "The error over all rows at every checkpoint")
         self.plot_tabs.setTabToolTip(1, "One step of learning with all its numbers (Step: F10)")
         pictures = QSplitter(Qt.Orientation.Horizontal)
@@ -173,6 +181,10 @@ class MainWindow(QMainWindow):
         self.reset_button.clicked.connect(self.reset)
         self.step_panel.step_requested.connect(self.step)
         self.runs_panel.message.connect(self.show_message)
+        self.rewind_cursor.message.connect(self.show_message)
+        self.landscape_panel.message.connect(self.show_message)
+        self.runs.running_changed.connect(lambda running: self.rewind_cursor.set_enabled(
+            not running))
         self.runs_panel.sweep_requested.connect(self.open_sweep_dialog)
         self.runs_panel.bands_toggled.connect(self.run_curves.set_bands)
         self.sweeps.message.connect(self.show_message)
@@ -276,6 +288,22 @@ class MainWindow(QMainWindow):
     def show_message(self, text: str, error: bool = False) -> None:
         self.statusBar().showMessage(text)
         self.statusBar().setStyleSheet("color: #b00020;" if error else "")
+
+    def rewind_to(self, iteration: int | None) -> str | None:
+        """Show the model of the current run's checkpoint at ``iteration`` everywhere (the
+        boundary, the table's columns, Ask the neuron, the landscape, the sigmoid view, the
+        weights line); None comes back to the run as it is now.  Returns why it cannot."""
+        if self.is_running():
+            return self._refuse("Rewinding waits for the run to end (or Stop).")
+        reason = self.document.rewind_to(iteration)
+        if reason:
+            self.show_message(reason, True)
+        return reason
+
+    def shown_parameters(self) -> tuple[np.ndarray, float] | None:
+        """The weights and the bias of the model shown (a rewound checkpoint's, or the
+        run's latest); None without a run."""
+        return self.document.shown_parameters()
 
     def open_file(self, path: str) -> bool:
         """Open a data file or a session, as File > Open does, without a dialog."""

@@ -9,14 +9,16 @@ earlier run (after Stop, Train again, Reset or close) carry an old run id and ar
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 
 import numpy as np
-
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
 from model import DataError
-from model.training import MAX_TOTAL_ITERATIONS, initial_state
 from model.document import Document, Run
+from model.history import History
+from model.landscape import branch_state
+from model.training import MAX_TOTAL_ITERATIONS, initial_state
 
 from .worker import THREADS, TRACE_PACE, Progress, RunEnd, RunEnded, RunRequest, TrainingWorker
 
@@ -92,6 +94,8 @@ class RunController(QObject):
         run = self.document.run
         if run is None:
             return "There is no run to continue: press Train."
+        if self.document.rewound is not None and self.document.run_fits_table():
+            return None  # a branch from the checkpoint shown
         if run.state.failed:
             return "This run cannot go on: " + (run.state.stop_reason or "")
         if not self.document.run_fits_table():
@@ -105,10 +109,41 @@ class RunController(QObject):
         table, which is said)."""
         if self._running:
             return None
+        if self.document.rewound is not None and self.document.run_fits_table():
+            # From a past point, even of a run that later failed: a branch.
+            return self._branch(iterations, pace)
         reason = self.why_not_continue()
         if reason:
             return self._refuse(reason)
         return self._go_on(iterations, pace, trace=False)
+
+    def _branch(self, iterations: int, pace: float) -> str | None:
+        """Continue from the checkpoint rewound to: a new kept run whose past is the run's
+        up to that checkpoint and whose random stream is re-created there, with the
+        learning rate now set (so it equals a fresh run of ``i + 1 + iterations`` when the
+        rate is the run's)."""
+        doc, run = self.document, self.document.run
+        if not run.exact:
+            return self._refuse("This run's curve is a display copy (it was long and put "
+                                "away), so it cannot be continued from a past point exactly: "
+                                "continue from its end, or train it again.")
+        past = doc.rewound_checkpoints()
+        at = int(past.iteration[-1])
+        config = replace(doc.config, iterations=iterations)
+        try:
+            config.validate()
+        except DataError as exc:
+            return self._refuse(f"Cannot continue: {exc}")
+        start = branch_state(run.state, int(run.train_rows.size), at, past.params[-1], config)
+        history = History(past.test_error is not None)
+        history.extend(past)
+        branch = Run(run.dataset, start, history)
+        doc.set_run(branch)
+        self._launch(branch, iterations, pace)
+        kept = doc.runs.get(branch.number)
+        self.message.emit(f"Branched from iteration {at:,} of the run shown: {kept.label} goes on "
+                          f"from there at learning rate {config.alpha:g}.", False)
+        return None
 
     def step(self, to_checkpoint: bool = False) -> str | None:
         """One iteration with all its numbers (or as many as reach the next checkpoint,

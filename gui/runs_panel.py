@@ -246,6 +246,7 @@ class FinalErrorPlot(pg.PlotWidget):
         item.setLogMode(x=True, y=False)
         item.showGrid(x=True, y=True, alpha=0.2)
         item.getAxis("left").enableAutoSIPrefix(False)
+        item.getAxis("bottom").enableAutoSIPrefix(False)
         self.points = pg.ScatterPlotItem(size=7, pxMode=True)
         self.median = pg.PlotCurveItem(pen=pg.mkPen((60, 60, 60), width=1.5))
         item.addItem(self.median)

@@ -56,8 +56,14 @@ class RunViews(QObject):
         self.busy_elsewhere = lambda: False
         document.run_changed.connect(self.run_changed)
         document.run_progressed.connect(self._progressed)
+        document.shown_changed.connect(self._shown_changed)
         runs.running_changed.connect(self._running_changed)
         runs.ended.connect(self._ended)
+
+    def _shown_changed(self) -> None:
+        self.show_neuron()
+        self.describe_model()
+        self.update_buttons()
 
     @Slot(bool)
     def _running_changed(self, running: bool) -> None:
@@ -126,13 +132,14 @@ class RunViews(QObject):
         (none when it was trained on other columns than the table has now)."""
         self._neuron_dirty = False
         state = self.document.run.state if self.document.run_fits_table() else None
+        # The model shown: the run's latest, or the checkpoint rewound to.
+        weights, bias = self.document.shown_parameters() if state is not None else (None, 0.0)
         for view in self.neuron_views:
             if state is not None and state.scaling is not None:
                 # Trained on standardised inputs: the views stay in the data's units.
-                view.set_neuron(state.weights, state.bias, state.scaling)
+                view.set_neuron(weights, bias, state.scaling)
             else:
-                view.set_neuron(None if state is None else state.weights,
-                                0.0 if state is None else state.bias)
+                view.set_neuron(weights, bias)
 
     def describe_model(self) -> None:
         run, label = self.document.run, self.parameters.model_label
@@ -141,9 +148,13 @@ class RunViews(QObject):
         if run is None:
             label.clear()
             return
-        weights = ", ".join(f"{w:.4g}" for w in run.state.weights)
-        train_acc, test_acc = run.accuracy()
-        text = f"Weights [{weights}], bias {run.state.bias:.4g}"
+        shown_w, shown_b = self.document.shown_parameters()
+        weights = ", ".join(f"{w:.4g}" for w in shown_w)
+        train_acc, test_acc = run.accuracy(shown_w, shown_b)
+        text = f"Weights [{weights}], bias {shown_b:.4g}"
+        rewound = self.document.rewound_iteration()
+        if rewound is not None:
+            text = f"At iteration {rewound:,} (rewound): " + text
         if run.state.scaling is not None:
             text += " (on standardised features)"
         if train_acc is not None:
@@ -219,6 +230,7 @@ class StepViews(QObject):
         self._timer = QTimer(self, interval=0, singleShot=True, timeout=self.refresh)
         document.run_changed.connect(self._timer.start)
         document.run_progressed.connect(lambda checkpoints: self._timer.start())
+        document.shown_changed.connect(self._timer.start)
         document.table_changed.connect(self._table_changed)
 
     def _table_changed(self, change: Change) -> None:
@@ -229,7 +241,7 @@ class StepViews(QObject):
     @Slot()
     def refresh(self) -> None:
         doc = self.document
-        step = doc.step if doc.run_fits_table() else None
+        step = doc.step if doc.run_fits_table() and doc.rewound is None else None
         names = [] if doc.run is None else list(doc.run.dataset.column_names[:-1])
         self.step_panel.show_step(step, names)
         # A row number means the same row only while the table has as many rows as the run's.

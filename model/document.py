@@ -20,6 +20,7 @@ from .diagnosis import run_warnings
 from .errors import DataError
 from .events import Event
 from .history import History
+from .neuron import predict
 from .runs import KeptRun, RunBook, fingerprint
 from .session import Session
 from .step import StepDetails
@@ -52,6 +53,9 @@ class Run:
     history: History
     #: its number in the document's kept runs (None until it is kept)
     number: int | None = None
+    #: False when its history came from a kept run's display copy (rewinding is then only
+    #: approximate, and branching from it is refused)
+    exact: bool = True
     train_rows: np.ndarray = field(init=False)
     test_rows: np.ndarray = field(init=False)
 
@@ -69,11 +73,15 @@ class Run:
     def has_test(self) -> bool:
         return self.test_rows.size > 0
 
-    def accuracy(self) -> tuple[float | None, float | None]:
+    def accuracy(self, weights=None, bias=None) -> tuple[float | None, float | None]:
         """Share of training and of held-out rows on the right side of 0.5 (None where it
-        does not apply)."""
+        does not apply), for the run's state or the parameters given (a rewound model)."""
         x, y = self.dataset.features, self.dataset.target
-        p = self.state.predict(x)
+        if weights is None:
+            p = self.state.predict(x)
+        else:
+            features = x if self.state.scaling is None else self.state.scaling.apply(x)
+            p = predict(features, np.asarray(weights), float(bias))
         return (accuracy(p[self.train_rows], y[self.train_rows]),
                 accuracy(p[self.test_rows], y[self.test_rows]))
 
@@ -115,6 +123,10 @@ class Document:
         self._config = TrainConfig()
         self._run: Run | None = None
         self._step: StepDetails | None = None
+        #: the checkpoint shown instead of the run's latest state (an index into its history)
+        self._rewound: int | None = None
+        #: announced when the model shown changes without the run changing (a rewind)
+        self.shown_changed = Event()
         #: every run made, to compare (the current one among them)
         self.runs = RunBook()
         self._path: Path | None = None
@@ -299,6 +311,7 @@ class Document:
         previous = self._run
         self._run = run
         self._step = None
+        self._rewound = None
         if previous is not None and (run is None or previous.number != run.number):
             kept = self.runs.get(previous.number)
             if kept is not None and not kept.running:
@@ -363,10 +376,63 @@ class Document:
         checkpoints = kept.checkpoints()
         history = History(checkpoints.test_error is not None)
         history.extend(checkpoints)
-        run = Run(self.dataset(), kept.state, history, number=kept.number)
+        run = Run(self.dataset(), kept.state, history, number=kept.number, exact=kept.exact)
         self.set_config(kept.config)
         self.set_run(run)
         return None
+
+    # -- rewinding -----------------------------------------------------------------------------
+    @property
+    def rewound(self) -> int | None:
+        """The index (into the current run's history) of the checkpoint shown, or None when
+        the run's latest state is shown."""
+        return self._rewound
+
+    def rewind_to(self, iteration: int | None) -> str | None:
+        """Show the model of the current run's checkpoint at ``iteration`` (the nearest one
+        at or before it); None goes back to the latest state.  Returns why it cannot."""
+        run = self._run
+        if iteration is None:
+            if self._rewound is not None:
+                self._rewound = None
+                self.shown_changed.emit()
+            return None
+        if run is None or not len(run.history):
+            return "There is no run to rewind: press Train."
+        if run.history.params is None:
+            return "This run's checkpoints have no parameters kept (an older session)."
+        index = int(np.searchsorted(run.history.iteration, iteration, side="right")) - 1
+        index = max(0, min(index, len(run.history) - 1))
+        if index == len(run.history) - 1 and run.history.iteration[index] + 1 == run.state.iteration:
+            index_or_none = None  # the last checkpoint is the state now
+        else:
+            index_or_none = index
+        if index_or_none != self._rewound:
+            self._rewound = index_or_none
+            self.shown_changed.emit()
+        return None
+
+    def rewound_iteration(self) -> int | None:
+        return None if self._rewound is None else int(self._run.history.iteration[self._rewound])
+
+    def shown_parameters(self) -> tuple[np.ndarray, float] | None:
+        """The weights and the bias of the model shown (None without a run)."""
+        run = self._run
+        if run is None:
+            return None
+        if self._rewound is not None:
+            params = run.history.params[self._rewound]
+            return np.array(params[:-1]), float(params[-1])
+        return np.array(run.state.weights), float(run.state.bias)
+
+    def rewound_checkpoints(self) -> Checkpoints | None:
+        """The current run's checkpoints up to the one rewound to (None when not rewound)."""
+        if self._rewound is None:
+            return None
+        h, k = self._run.history, self._rewound + 1
+        return Checkpoints(h.iteration[:k].copy(), h.train_error[:k].copy(),
+                           None if h.test_error is None else h.test_error[:k].copy(),
+                           h.params[:k].copy())
 
     def table_fingerprint(self) -> str:
         return fingerprint(self.dataset())
@@ -388,6 +454,7 @@ class Document:
             self._run.history.extend(checkpoints)
         if step is not None or state.iteration != self._run.state.iteration:
             self._step = step
+            self._rewound = None  # a run that moves on shows where it is
         self._run.state = state
         self.run_progressed.emit(checkpoints)
 

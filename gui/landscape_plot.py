@@ -1,0 +1,277 @@
+"""The error landscape: the error over two of the neuron's parameters, and the path
+gradient descent took on it.
+
+``landscapePlot`` shows, as a heat map with contour lines, the summed squared error over the
+run's training rows as a function of two parameters (``w1`` across and ``w2`` up by default;
+any two of the weights and the bias can be chosen, the others held at the values of the model
+shown), sampled at the centres of its pixels.  Over it: the ``path`` through those two
+parameters at every checkpoint, the model shown as a point, and the negative gradient there
+as an arrow: the way one step of full-batch descent would go.  The grid is computed on a
+thread of Qt's pool (a big table is summed over an even sample of its rows, and the title
+says so); a newer request makes an older result stale.
+"""
+from __future__ import annotations
+
+import contourpy
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QObject, QRectF, QRunnable, QThreadPool, QTimer, Signal, Slot
+from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+from model.document import Document
+from model.landscape import Grid, error_grid, gradient, parameter_names, sample_rows
+
+RESOLUTION = 64
+#: Contour levels drawn over the heat map.
+LEVELS = 12
+_COLOURS = pg.colormap.get("viridis")
+
+
+class _Done(QObject):
+    ready = Signal(int, object, object)  # generation, grid, errors
+
+
+class _Job(QRunnable):
+    def __init__(self, generation: int, x, y, grid: Grid, done: _Done) -> None:
+        super().__init__()
+        self.generation, self.x, self.y, self.grid, self.done = generation, x, y, grid, done
+
+    def run(self) -> None:
+        try:
+            errors = error_grid(self.x, self.y, self.grid)
+        except Exception:  # noqa: BLE001 - a failed picture must not end the program
+            errors = None
+        self.done.ready.emit(self.generation, self.grid, errors)
+
+
+def _log_lookup(low: float, high: float) -> np.ndarray:
+    """A lookup table that colours linear values ``low..high`` on a log scale."""
+    low = max(low, high * 1e-9, 1e-300)
+    values = np.linspace(low, high, 256)
+    positions = (np.log(values) - np.log(low)) / max(np.log(high) - np.log(low), 1e-300)
+    return _COLOURS.map(np.clip(positions, 0, 1), mode="byte")
+
+
+class LandscapePanel(QWidget):
+    """Two combo boxes choosing the parameters, a log-scale box, and the plot."""
+
+    message = Signal(str, bool)
+
+    def __init__(self, document: Document, parent=None) -> None:
+        super().__init__(parent)
+        self.document = document
+        self.plot = pg.PlotWidget(background="w", enableMenu=False)
+        self.plot.setObjectName("landscapePlot")
+        item = self.plot.getPlotItem()
+        item.setTitle("Error over two parameters")
+        for axis in ("bottom", "left"):
+            item.getAxis(axis).enableAutoSIPrefix(False)  # the parameters' own numbers
+        item.getViewBox().setMouseEnabled(x=False, y=False)
+        self.image = pg.ImageItem(axisOrder="col-major")
+        self.image.setZValue(-10)
+        item.addItem(self.image)
+        self.contours = pg.PlotCurveItem(pen=pg.mkPen((255, 255, 255, 150), width=1),
+                                         connect="finite")
+        item.addItem(self.contours)
+        self.path = pg.PlotDataItem(pen=pg.mkPen((230, 60, 40), width=2))
+        self.path.setObjectName("path")
+        self.path.opts["name"] = "path"
+        item.addItem(self.path)
+        self.point = pg.ScatterPlotItem(size=11, pen=pg.mkPen("k", width=1.5),
+                                        brush=pg.mkBrush(255, 255, 255))
+        item.addItem(self.point)
+        self.arrow = pg.PlotCurveItem(pen=pg.mkPen((255, 255, 255), width=2), connect="finite")
+        item.addItem(self.arrow)
+        self.colour_bar = pg.ColorBarItem(values=(0, 1), colorMap=_COLOURS, interactive=False,
+                                          label="error over the training rows", width=12,
+                                          colorMapMenu=False)
+        self.colour_bar.setImageItem(self.image, insert_in=item)
+        self.across = QComboBox(objectName="landscapeAcross")
+        self.up = QComboBox(objectName="landscapeUp")
+        self.across.setToolTip("The parameter along the horizontal axis")
+        self.up.setToolTip("The parameter along the vertical axis; the others are held at the "
+                           "values of the model shown")
+        self.log_check = QCheckBox("&Log colours", objectName="landscapeLog")
+        self.log_check.setToolTip("Colour the error on a log scale (the values stay the error)")
+        top = QHBoxLayout()
+        for text, combo in (("Across:", self.across), ("Up:", self.up)):
+            label = QLabel(text)
+            label.setBuddy(combo)
+            top.addWidget(label)
+            top.addWidget(combo, 1)
+        top.addWidget(self.log_check)
+        self.note = QLabel()
+        self.note.setWordWrap(True)
+        self.note.setStyleSheet("color: #555;")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(top)
+        layout.addWidget(self.plot, 1)
+        layout.addWidget(self.note)
+        self.errors: np.ndarray | None = None
+        self.grid: Grid | None = None
+        self._generation = 0
+        self._stale = True
+        self._done = _Done()
+        self._done.ready.connect(self._ready)
+        self._pool = QThreadPool(self)
+        self._pool.setMaxThreadCount(1)
+        self._timer = QTimer(self, interval=250, singleShot=True, timeout=self.refresh)
+        self._set_axes(2)
+        self.across.currentIndexChanged.connect(self.schedule)
+        self.up.currentIndexChanged.connect(self.schedule)
+        self.log_check.toggled.connect(self._colour)
+        document.run_changed.connect(self.schedule)
+        document.run_progressed.connect(lambda checkpoints: self.schedule())
+        document.shown_changed.connect(self.schedule)
+
+    # -- inputs ------------------------------------------------------------------------------
+    def _set_axes(self, n_features: int) -> None:
+        names = parameter_names(n_features)
+        if [self.across.itemText(i) for i in range(self.across.count())] == names:
+            return
+        for combo, index in ((self.across, 0), (self.up, 1 if n_features > 1 else n_features)):
+            combo.blockSignals(True)
+            combo.clear()
+            combo.addItems(names)
+            combo.setCurrentIndex(index)
+            combo.blockSignals(False)
+
+    def axes(self) -> tuple[int, int]:
+        return self.across.currentIndex(), self.up.currentIndex()
+
+    @Slot()
+    def schedule(self) -> None:
+        """Redraw soon (a few times a second at most during a run); while the panel is
+        hidden, only once it is shown again."""
+        if not self.isVisible():
+            self._stale = True
+        elif not self._timer.isActive():
+            self._timer.start()
+
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt)
+        super().showEvent(event)
+        if self._stale:
+            self._stale = False
+            self.refresh()
+
+    def wait(self) -> None:
+        """Wait for the grid being computed (for scripts and tests)."""
+        self._pool.waitForDone()
+
+    # -- drawing -----------------------------------------------------------------------------
+    @Slot()
+    def refresh(self) -> None:
+        """Draw the path and the point now, and ask for the grid around them."""
+        run = self.document.run
+        shown = self.document.shown_parameters()
+        if run is None or shown is None:
+            self._clear("Train, or Step, to see the error landscape and the path on it.")
+            return
+        d = run.state.weights.shape[0]
+        self._set_axes(d)
+        a, b = self.axes()
+        if a == b:
+            self._clear("Choose two different parameters.")
+            return
+        params = np.append(shown[0], shown[1])
+        history = run.history.params
+        path = np.vstack([run.state.initial_weights.tolist() + [run.state.initial_bias],
+                          history if history is not None else np.empty((0, d + 1))])
+        self.path.setData(path[:, a], path[:, b])
+        self.point.setData([params[a]], [params[b]])
+        ends = np.vstack([path, params[None, :]])
+        (x0, x1), (y0, y1) = self._span(ends[:, a]), self._span(ends[:, b])
+        rows = run.train_rows
+        x = run.dataset.features[rows]
+        if run.state.scaling is not None:
+            x = run.state.scaling.apply(x)
+        x, y, sampled = sample_rows(x, run.dataset.target[rows])
+        grid = Grid(a, b, (x0, x1), (y0, y1), params, RESOLUTION)
+        names = parameter_names(d)
+        self.plot.getPlotItem().setLabel("bottom", names[a])
+        self.plot.getPlotItem().setLabel("left", names[b])
+        held = [f"{names[i]} = {params[i]:.4g}" for i in range(d + 1) if i not in (a, b)]
+        self.note.setText(("Held at the model shown: " + ", ".join(held) + ". " if held else "")
+                          + ("Summed over an even sample of 20,000 training rows. " if sampled
+                             else "")
+                          + "White arrow: the way the error falls fastest (its negative gradient).")
+        # The negative gradient, drawn a tenth of the view long.
+        g = -gradient(x, y, params)[[a, b]]
+        scale = np.array([x1 - x0, y1 - y0])
+        length = np.hypot(*(g / scale))
+        if np.isfinite(length) and length > 0:
+            tip = params[[a, b]] + g / length * 0.12 * scale
+            self.arrow.setData(np.array([params[a], tip[0]]), np.array([params[b], tip[1]]))
+        else:
+            self.arrow.setData(np.empty(0), np.empty(0))
+        self._generation += 1
+        self._pool.start(_Job(self._generation, x, y, grid, self._done))
+
+    @staticmethod
+    def _span(values: np.ndarray) -> tuple[float, float]:
+        low, high = float(np.min(values)), float(np.max(values))
+        pad = max(0.5, 0.35 * (high - low))
+        return low - pad, high + pad
+
+    def _clear(self, text: str) -> None:
+        self.path.setData(np.empty(0), np.empty(0))
+        self.point.setData([])
+        self.arrow.setData(np.empty(0), np.empty(0))
+        self.image.clear()
+        self.contours.setData(np.empty(0), np.empty(0))
+        self.errors = self.grid = None
+        self.note.setText(text)
+
+    @Slot(int, object, object)
+    def _ready(self, generation: int, grid: Grid, errors) -> None:
+        if generation != self._generation or errors is None:
+            return  # stale: a newer picture was asked for
+        self.grid, self.errors = grid, errors
+        (x0, x1), (y0, y1) = grid.x_range, grid.y_range
+        self.image.setImage(errors, autoLevels=False)
+        self.image.setRect(QRectF(x0, y0, x1 - x0, y1 - y0))
+        self.plot.getPlotItem().getViewBox().setRange(QRectF(x0, y0, x1 - x0, y1 - y0),
+                                                      padding=0)
+        self._colour()
+        self._draw_contours()
+
+    def _colour(self) -> None:
+        errors = self.errors
+        if errors is None:
+            return
+        finite = errors[np.isfinite(errors)]
+        if not finite.size:
+            return
+        low, high = float(finite.min()), float(finite.max())
+        if high <= low:
+            high = low + 1.0
+        if self.log_check.isChecked() and high > 0:
+            self.image.setLookupTable(_log_lookup(max(low, 0.0), high))
+        else:
+            self.image.setLookupTable(_COLOURS.getLookupTable(0.0, 1.0, 256))
+        self.image.setLevels((low, high))
+        self.colour_bar.setLevels((low, high))
+
+    def _draw_contours(self) -> None:
+        errors, grid = self.errors, self.grid
+        a_values, b_values = grid.centres()
+        finite = errors[np.isfinite(errors)]
+        if finite.size < 4:
+            self.contours.setData(np.empty(0), np.empty(0))
+            return
+        low, high = float(finite.min()), float(finite.max())
+        if self.log_check.isChecked() and low > 0:
+            levels = np.geomspace(low, high, LEVELS + 2)[1:-1]
+        else:
+            levels = np.linspace(low, high, LEVELS + 2)[1:-1]
+        generator = contourpy.contour_generator(a_values, b_values, errors.T)
+        xs, ys = [], []
+        for level in levels:
+            for line in generator.lines(level):
+                xs += [line[:, 0], [np.nan]]
+                ys += [line[:, 1], [np.nan]]
+        if xs:
+            self.contours.setData(np.concatenate(xs), np.concatenate(ys))
+        else:
+            self.contours.setData(np.empty(0), np.empty(0))

@@ -1,0 +1,185 @@
+"""Weight space: parameters at every checkpoint, the error landscape and its path,
+rewinding to a checkpoint, and branching a new run from there."""
+from __future__ import annotations
+
+import io
+import json
+from contextlib import redirect_stdout
+
+import numpy as np
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+
+from cli import run_headless
+from gui.main_window import MAX_SPEED
+from model import Checkpoints, Training, TrainConfig, note_table
+from model.history import MAX_PARAMETERS, History
+from model.landscape import Grid, branch_state, error_grid, gradient, principal_plane
+from tests.gui_helpers import TIMEOUT, train
+from tests.note_oracle import NoteNeuron
+
+
+def oracle_params(iterations: int, every: int, alpha: float = 0.1, seed: int = 42):
+    table = note_table()
+    neuron = NoteNeuron(2, alpha, seed)
+    out = []
+    for i in range(iterations):
+        k = neuron.random.randint(8)
+        neuron._update(*neuron._gradients(table.features[k], table.target[k]))
+        if i % every == 0:
+            out.append(list(neuron.weights) + [neuron.bias])
+    return np.array(out)
+
+
+def test_the_headless_checkpoints_hold_the_parameters_after_each_update():
+    out = io.StringIO()
+    with redirect_stdout(out):
+        assert run_headless(["--json", "--iterations", "2000", "--every", "50"]) == 0
+    checkpoints = json.loads(out.getvalue())["checkpoints"]
+    expected = oracle_params(2000, 50)
+    assert np.array_equal(np.array(checkpoints["weights"]), expected[:, :2])
+    assert np.array_equal(np.array(checkpoints["bias"]), expected[:, 2])
+
+
+def test_the_parameter_history_stays_bounded_for_wide_tables():
+    width = 101
+    history = History(False)
+    n = MAX_PARAMETERS // width + 5000
+    history.extend(Checkpoints(np.arange(n, dtype=np.int64), np.zeros(n), None,
+                               np.zeros((n, width))))
+    assert history.params.size <= MAX_PARAMETERS and history.stride == 2
+    assert len(history.params) == len(history)
+
+
+def test_the_landscape_is_the_error_at_the_centres_of_its_pixels():
+    table = note_table()
+    params = np.array([0.3, -0.2, 0.1])
+    grid = Grid(0, 2, (-1.0, 2.0), (-3.0, 1.0), params, 16)
+    values = error_grid(table.features, table.target, grid)
+    a, b = grid.centres()
+    for i, j in ((0, 0), (5, 11), (15, 15)):
+        w = params.copy()
+        w[0], w[2] = a[i], b[j]
+        z = table.features @ w[:2] + w[2]
+        assert values[i, j] == pytest.approx(np.sum((1 / (1 + np.exp(-z)) - table.target) ** 2),
+                                             rel=1e-12)
+
+
+def test_the_gradient_is_the_errors_slope():
+    table = note_table()
+    params = np.array([0.3, -0.2, 0.1])
+
+    def error(p):
+        z = table.features @ p[:2] + p[2]
+        return np.sum((1 / (1 + np.exp(-z)) - table.target) ** 2)
+    g = gradient(table.features, table.target, params)
+    for i in range(3):
+        step = np.zeros(3)
+        step[i] = 1e-6
+        assert g[i] == pytest.approx((error(params + step) - error(params - step)) / 2e-6,
+                                     rel=1e-5)
+
+
+def test_a_branch_from_a_checkpoint_equals_a_run_that_never_stopped():
+    run = Training(note_table(), TrainConfig(iterations=3000, every=100))
+    checkpoints = run.advance()
+    k = 12  # the checkpoint at iteration 1,200
+    start = branch_state(run.snapshot(), 8, int(checkpoints.iteration[k]), checkpoints.params[k])
+    branch = Training.resume(note_table(), start)
+    branch.advance(3000 - 1201)
+    assert np.array_equal(branch.weights, run.weights) and branch.bias == run.bias
+
+
+def test_the_principal_plane_of_a_straight_path_explains_it_all():
+    path = np.outer(np.linspace(0, 1, 20), [1.0, 2.0, -1.0])
+    _, directions, share = principal_plane(path)
+    assert share[0] == pytest.approx(1.0)
+    assert abs(directions[0] @ np.array([1, 2, -1]) / np.sqrt(6)) == pytest.approx(1.0)
+
+
+# -- the window ------------------------------------------------------------------------------
+@pytest.fixture
+def trained(qtbot, window):
+    window.speed_combo.setCurrentIndex(MAX_SPEED)
+    window.iterations_spin.setValue(3000)
+    train(qtbot, window)
+    return window
+
+
+def test_rewinding_shows_that_checkpoints_model_everywhere(qtbot, trained):
+    w = trained
+    expected = oracle_params(3000, 100)[12]
+    assert w.rewind_to(1200) is None
+    weights, bias = w.shown_parameters()
+    assert np.array_equal(weights, expected[:2]) and bias == expected[2]
+    assert np.array_equal(w.boundary_plot._weights, expected[:2])
+    p = w.table_model.predictions()[0]
+    assert np.array_equal(p, 1 / (1 + np.exp(-(note_table().features @ expected[:2]
+                                                + expected[2]))))
+    assert w.predict_panel.prediction() == pytest.approx(
+        1 / (1 + np.exp(-(w.predict_panel.features() @ expected[:2] + expected[2]))))
+    assert "rewound" in w.model_label.text()
+    assert w.rewind_cursor.line.isVisible() and w.rewind_cursor.line.value() == 1200
+    # Arrow keys move by one checkpoint; Esc comes back to the run as it is.
+    w.show()
+    w.error_plot.setFocus()
+    QTest.keyClick(w.error_plot, Qt.Key.Key_Right)
+    assert w.document.rewound_iteration() == 1300
+    QTest.keyClick(w.error_plot, Qt.Key.Key_Left)
+    QTest.keyClick(w.error_plot, Qt.Key.Key_Left)
+    assert w.document.rewound_iteration() == 1100
+    QTest.keyClick(w.error_plot, Qt.Key.Key_Escape)
+    assert w.document.rewound is None and not w.rewind_cursor.line.isVisible()
+    assert np.array_equal(w.shown_parameters()[0], w.document.run.state.weights)
+
+
+def test_the_landscape_draws_the_error_and_the_path(qtbot, trained):
+    w = trained
+    panel = w.landscape_panel
+    w.plot_tabs.setCurrentWidget(panel)
+    w.show()
+    panel.refresh()
+    panel.wait()
+    qtbot.waitUntil(lambda: panel.errors is not None, timeout=TIMEOUT)
+    assert w.landscape_plot.objectName() == "landscapePlot"
+    assert panel.axes() == (0, 1)  # w1 across, w2 up
+    run = w.document.run
+    x, y = panel.path.getData()
+    params = run.history.params
+    assert np.array_equal(x[1:], params[:, 0]) and np.array_equal(y[1:], params[:, 1])
+    assert x[0] == run.state.initial_weights[0]
+    grid = panel.grid
+    a, b = grid.centres()
+    image = panel.image.image
+    for i, j in ((0, 0), (30, 40)):
+        p = np.append(run.state.weights, run.state.bias)
+        p[0], p[1] = a[i], b[j]
+        z = note_table().features @ p[:2] + p[2]
+        assert image[i, j] == pytest.approx(np.sum((1 / (1 + np.exp(-z)) - note_table().target)
+                                                   ** 2), rel=1e-12)
+
+
+def test_continue_after_a_rewind_branches_a_new_run(qtbot, trained):
+    w = trained
+    w.rewind_to(1200)
+    w.iterations_spin.setValue(2000)
+    train(qtbot, w, w.continue_button)
+    fresh = Training(note_table(), TrainConfig())
+    fresh.advance(1201 + 2000)
+    run = w.document.run
+    assert run.state.iteration == 3201 and run.number == 2
+    assert np.array_equal(run.state.weights, fresh.weights) and run.state.bias == fresh.bias
+    first = w.document.runs.get(1)
+    assert first.iterations == 3000  # the run branched from is kept as it was
+    # The branch's curve is the past up to the checkpoint, then its own.
+    assert run.history.iteration[12] == 1200 and run.history.iteration[13] == 1300
+
+
+def test_sessions_keep_the_parameters_for_rewinding(qtbot, trained, tmp_path):
+    w = trained
+    path = tmp_path / "rewind.neuronlab"
+    assert w.save_session_to(str(path))
+    assert w.open_file(str(path))
+    assert w.rewind_to(1200) is None
+    assert np.array_equal(w.shown_parameters()[0], oracle_params(3000, 100)[12][:2])
