@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from model import DataError
 
+from .message_strip import MessageStrip
 from .table_model import DatasetTableModel
 
 
@@ -58,7 +59,10 @@ class DataPanel(QGroupBox):
         buttons.addWidget(self.add_row_button)
         buttons.addWidget(self.delete_rows_button)
         buttons.addStretch(1)
+        #: errors (a refused edit above all) stay here, above the table, until they are past
+        self.message_strip = MessageStrip()
         layout = QVBoxLayout(self)
+        layout.addWidget(self.message_strip)
         layout.addWidget(self.table)
         layout.addLayout(buttons)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QCloseEvent, QIcon, QKeySequence, QShortcut
-from PySide6.QtWidgets import QLabel, QMainWindow, QProgressBar, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QMainWindow, QProgressBar, QSplitter, QVBoxLayout, QWidget
 
 from model import DataError, note_table, read_csv
 from model.document import Document
@@ -25,10 +25,9 @@ from .file_actions import FileActions
 from .parameters import MAX_SPEED, ParametersBox  # noqa: F401 (MAX_SPEED: public name)
 from .predict_panel import PredictPanel
 from .run_controller import RunController
+from .status_bar import StatusBar
 from .table_model import DatasetTableModel
 from .views import RunViews, TableViews
-
-_STATUS_WIDTH = "iteration 100,000,000 / 100,000,000   error 0.000000   99,999,999 it/s   999.9 s"
 
 
 class MainWindow(QMainWindow):
@@ -75,6 +74,7 @@ class MainWindow(QMainWindow):
     def _build_widgets(self) -> None:
         self.data_panel = DataPanel(self.table_model)
         self.table = self.data_panel.table
+        self.message_strip = self.data_panel.message_strip
         self.add_row_button = self.data_panel.add_row_button
         self.delete_rows_button = self.data_panel.delete_rows_button
         self.parameters = ParametersBox()
@@ -106,9 +106,8 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(splitter)
         # Shown only while a run goes.
         self.progress = QProgressBar(maximumWidth=200, maximum=1000, textVisible=False, visible=False)
-        self.status_label = QLabel()
-        self.status_label.setMinimumWidth(self.status_label.fontMetrics().horizontalAdvance(_STATUS_WIDTH))
-        self.statusBar().addPermanentWidget(self.status_label)
+        self.setStatusBar(StatusBar())
+        self.status_label = self.statusBar().counter
         self.statusBar().addPermanentWidget(self.progress)
 
     def _connect(self) -> None:
@@ -126,8 +125,12 @@ class MainWindow(QMainWindow):
         self.runs.fraction.connect(lambda f: self.progress.setValue(int(1000 * f)))
         self.runs.running_changed.connect(self.progress.setVisible)
         self.table_model.edit_refused.connect(lambda text: self.show_message(text, True))
+        # An error stays above the table until the next edit or a later action succeeds.
+        doc.table_changed.connect(lambda change: self.message_strip.clear())
+        self.runs.running_changed.connect(lambda running: running and self.message_strip.clear())
+        self.message_strip.dismissed.connect(self.table_model.clear_refusal)
         self.data_panel.message.connect(self.show_message)
-        self.file_actions.message.connect(self.show_message)
+        self.file_actions.message.connect(self._file_message)
         self.undo_stack.cleanChanged.connect(self.update_title)
         self.undo_stack.trimmed.connect(self.show_message)
         self.boundary_plot.add_point_requested.connect(self.add_point)
@@ -159,8 +162,17 @@ class MainWindow(QMainWindow):
             self.show_message("Reset: press Train to start again.")
 
     def show_message(self, text: str, error: bool = False) -> None:
+        """``text`` in the status bar; an error also in the strip above the table, where it
+        stays (a menu hover does not wipe it) until it no longer applies or is dismissed."""
         self.statusBar().showMessage(text)
-        self.statusBar().setStyleSheet("color: #b00020;" if error else "")
+        if error:
+            self.message_strip.show_error(text)
+
+    @Slot(str, bool)
+    def _file_message(self, text: str, error: bool) -> None:
+        if not error:
+            self.message_strip.clear()  # a file action succeeded: an older file error is past
+        self.show_message(text, error)
 
     def open_file(self, path: str) -> bool:
         """Open a data file or a session, as File > Open does, without a dialog."""

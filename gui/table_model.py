@@ -27,6 +27,7 @@ _Index = QModelIndex | QPersistentModelIndex
 _TARGET_BRUSH = QBrush(QColor(255, 244, 214))
 _HELD_OUT_BRUSH = QBrush(QColor(235, 235, 235))
 _WRONG_BRUSH = QBrush(QColor(176, 0, 32))
+_REFUSED_BRUSH = QBrush(QColor(250, 205, 210))  # the cell whose edit was just refused
 _BLOCK = 1024  # rows whose predictions are computed together
 PREDICTION_HEADERS = ("ŷ (prediction)", "error (ŷ − y)²")
 _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
@@ -57,6 +58,8 @@ class DatasetTableModel(QAbstractTableModel):
         self._bias = 0.0
         self._blocks: dict[int, tuple[np.ndarray, np.ndarray]] = {}
         self._held_out = np.zeros(document.n_rows, dtype=bool)
+        #: (data row, column, why) of the last refused edit, until the next edit succeeds
+        self._refused: tuple[int, int, str] | None = None
         document.table_about_to_change.connect(self._about_to_change)
         document.table_changed.connect(self._changed)
 
@@ -154,6 +157,11 @@ class DatasetTableModel(QAbstractTableModel):
         held = row < len(self._held_out) and self._held_out[row]
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return _RIGHT
+        refused = self._refused is not None and self._refused[:2] == (row, column)
+        if refused and role == Qt.ItemDataRole.BackgroundRole:
+            return _REFUSED_BRUSH
+        if refused and role == Qt.ItemDataRole.ToolTipRole:
+            return self._refused[2]
         if role == Qt.ItemDataRole.BackgroundRole:
             if held:
                 return _HELD_OUT_BRUSH
@@ -233,14 +241,31 @@ class DatasetTableModel(QAbstractTableModel):
         try:
             number = parse_cell(str(value), column == self.target_column)
         except DataError as exc:
-            self.edit_refused.emit(
-                f"Row {row + 1}, column '{self.names[column]}': {exc}; the old value was kept"
-            )
+            text = f"Row {row + 1}, column '{self.names[column]}': {exc}; the old value was kept"
+            self.clear_refusal()
+            self._refused = (row, column, text)
+            self.dataChanged.emit(index, index, [Qt.ItemDataRole.BackgroundRole])
+            self.edit_refused.emit(text)
             return False
+        self.clear_refusal()
         old = float(self.document.values[row, column])
         if number != old:
             self.undo_stack.push(_SetCell(self.document, row, column, old, number))
         return True
+
+    def refused_cell(self) -> tuple[int, int] | None:
+        """(data row, column) of the cell whose last edit was refused (None: none)."""
+        return None if self._refused is None else self._refused[:2]
+
+    def clear_refusal(self) -> None:
+        """Unmark the refused cell (an edit succeeded, or the message was dismissed)."""
+        if self._refused is None:
+            return
+        row, column, _ = self._refused
+        self._refused = None
+        if row < self.rowCount() and column < self.columnCount():
+            index = self.index(self.view_row(row), column)
+            self.dataChanged.emit(index, index, [Qt.ItemDataRole.BackgroundRole])
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         """Order the view by a column (-1: the data's own order), with one argsort."""
@@ -280,6 +305,10 @@ class DatasetTableModel(QAbstractTableModel):
 
     def _changed(self, change: Change) -> None:
         self._blocks.clear()
+        if change.kind == "cells":
+            self.clear_refusal()  # the table changed: the refused edit is behind the person
+        else:
+            self._refused = None  # the rows moved: every row is repainted below
         n = self.document.n_rows
         if change.kind == "cells":
             columns = (*change.columns, self.n_data_columns, self.n_data_columns + 1)
