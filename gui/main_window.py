@@ -8,9 +8,17 @@ thread and which run is current.  Everything else here only shows what those hol
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import Qt, Signal, Slot
-from PySide6.QtGui import QCloseEvent, QIcon, QKeySequence, QShortcut
-from PySide6.QtWidgets import QMainWindow, QProgressBar, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtCore import QSize, Qt, Signal, Slot
+from PySide6.QtGui import QCloseEvent, QGuiApplication, QIcon, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QFrame,
+    QMainWindow,
+    QProgressBar,
+    QScrollArea,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
 
 from model import DataError, note_table, read_csv
 from model.document import Document
@@ -38,7 +46,7 @@ class MainWindow(QMainWindow):
 
     def __init__(self) -> None:
         super().__init__()
-        self.resize(1400, 820)
+        self.resize(_first_size())
         self.setAcceptDrops(True)
         self.setWindowIcon(QIcon(str(ICON)))
         self.document = Document(note_table())
@@ -61,6 +69,7 @@ class MainWindow(QMainWindow):
         stored = settings.open_settings()
         if stored.value("window/geometry") is not None:
             self.restoreGeometry(stored.value("window/geometry"))
+            self.resize(self.size().boundedTo(_first_size(1.0)))  # a smaller screen now
         for key, splitter in self._splitters():
             if stored.value(key) is not None:
                 splitter.restoreState(stored.value(key))
@@ -83,11 +92,19 @@ class MainWindow(QMainWindow):
                      "continue_button", "reset_button", "model_label"):
             setattr(self, name, getattr(self.parameters, name))
         self.predict_panel = PredictPanel()
+        # The parameters and the predict box scroll when the window is too small for them,
+        # so that the table keeps a few rows in sight.
+        controls = QWidget()
+        controls_layout = QVBoxLayout(controls)
+        controls_layout.setContentsMargins(0, 0, 0, 0)
+        controls_layout.addWidget(self.parameters)
+        controls_layout.addWidget(self.predict_panel)
+        self.controls_scroll = _FittingScrollArea()
+        self.controls_scroll.setWidget(controls)
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
-        left_layout.addWidget(self.parameters)
-        left_layout.addWidget(self.predict_panel)
+        left_layout.addWidget(self.controls_scroll)
         left_layout.addWidget(self.data_panel, 1)
         self.boundary_panel = BoundaryPanel()
         self.boundary_plot = self.boundary_panel.plot
@@ -101,7 +118,9 @@ class MainWindow(QMainWindow):
         self.main_splitter = splitter
         splitter.addWidget(left)
         splitter.addWidget(plots)
-        splitter.setStretchFactor(1, 1)
+        # Both sides give and take width as the window changes size (the left a little less).
+        splitter.setStretchFactor(0, 2)
+        splitter.setStretchFactor(1, 3)
         splitter.setSizes([560, 840])
         self.setCentralWidget(splitter)
         # Shown only while a run goes.
@@ -257,3 +276,29 @@ class MainWindow(QMainWindow):
         if files:
             event.acceptProposedAction()
             self.file_actions.open_path(files[0])
+
+
+def _first_size(share: float = 0.94) -> QSize:
+    """1400 × 820, or less on a smaller screen: ``share`` of the room the desktop leaves."""
+    screen = QGuiApplication.primaryScreen()
+    if screen is None:
+        return QSize(1400, 820)
+    room = screen.availableGeometry().size()
+    return QSize(min(1400, int(room.width() * share)), min(820, int(room.height() * share)))
+
+
+class _FittingScrollArea(QScrollArea):
+    """A scroll area that asks for all of its contents' height (Qt's asks for at most
+    24 lines), so it scrolls only when the window is really too small."""
+
+    def __init__(self) -> None:
+        super().__init__(widgetResizable=True, frameShape=QFrame.Shape.NoFrame)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+
+    def sizeHint(self) -> QSize:  # noqa: N802 (Qt)
+        inner = self.widget().sizeHint() if self.widget() is not None else QSize()
+        return QSize(inner.width() + self.verticalScrollBar().sizeHint().width(), inner.height())
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt)
+        inner = self.widget().minimumSizeHint() if self.widget() is not None else QSize()
+        return QSize(inner.width() + self.verticalScrollBar().sizeHint().width(), 80)

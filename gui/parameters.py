@@ -76,6 +76,9 @@ class ParametersBox(QGroupBox):
         for label, pace in SPEEDS:
             self.speed_combo.addItem(label, pace)
         self.speed_combo.setCurrentIndex(DEFAULT_SPEED)
+        # As narrow as a short entry, so that the panel can shrink in a small window.
+        self.speed_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.speed_combo.setMinimumContentsLength(14)
         self.speed_combo.setToolTip("How fast to train: slow enough to watch, or as fast as possible.")
 
         form = QFormLayout()
