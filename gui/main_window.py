@@ -8,13 +8,14 @@ thread and which run is current.  Everything else here only shows what those hol
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QSize, Qt, Signal, Slot
+from PySide6.QtCore import QEvent, QSize, Qt, Signal, Slot
 from PySide6.QtGui import QCloseEvent, QGuiApplication, QIcon, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QFrame,
     QMainWindow,
     QProgressBar,
     QScrollArea,
+    QSizePolicy,
     QSplitter,
     QVBoxLayout,
     QWidget,
@@ -28,7 +29,7 @@ from . import menus, settings
 from .boundary_plot import BoundaryPanel
 from .data_panel import DataPanel
 from .edit_history import EditHistory
-from .error_plot import ErrorPlot
+from .error_plot import ErrorPanel
 from .file_actions import FileActions
 from .parameters import MAX_SPEED, ParametersBox  # noqa: F401 (MAX_SPEED: public name)
 from .predict_panel import PredictPanel
@@ -108,9 +109,10 @@ class MainWindow(QMainWindow):
         left_layout.addWidget(self.data_panel, 1)
         self.boundary_panel = BoundaryPanel()
         self.boundary_plot = self.boundary_panel.plot
-        self.error_plot = ErrorPlot()
+        self.error_panel = ErrorPanel()
+        self.error_plot = self.error_panel.plot
         plots = QSplitter(Qt.Orientation.Vertical)
-        plots.addWidget(self.error_plot)
+        plots.addWidget(self.error_panel)
         plots.addWidget(self.boundary_panel)
         plots.setSizes([380, 440])
         self.plot_splitter = plots
@@ -143,6 +145,8 @@ class MainWindow(QMainWindow):
         self.runs.message.connect(self.show_message)
         self.runs.fraction.connect(lambda f: self.progress.setValue(int(1000 * f)))
         self.runs.running_changed.connect(self.progress.setVisible)
+        # A run that ended (or was stopped early) is shown whole: the axis ends at its data.
+        self.runs.ended.connect(lambda end: self.error_plot.fit())
         self.table_model.edit_refused.connect(lambda text: self.show_message(text, True))
         # An error stays above the table until the next edit or a later action succeeds.
         doc.table_changed.connect(lambda change: self.message_strip.clear())
@@ -294,6 +298,19 @@ class _FittingScrollArea(QScrollArea):
     def __init__(self) -> None:
         super().__init__(widgetResizable=True, frameShape=QFrame.Shape.NoFrame)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        # The table below takes the extra height; this takes what its contents ask for.
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
+
+    def setWidget(self, widget: QWidget) -> None:  # noqa: N802 (Qt)
+        super().setWidget(widget)
+        widget.installEventFilter(self)
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt)
+        # The contents grew or shrank (a feature added to the predict box): a scroll area
+        # does not pass that on by itself, so the panel would keep the old height.
+        if watched is self.widget() and event.type() == QEvent.Type.LayoutRequest:
+            self.updateGeometry()
+        return super().eventFilter(watched, event)
 
     def sizeHint(self) -> QSize:  # noqa: N802 (Qt)
         inner = self.widget().sizeHint() if self.widget() is not None else QSize()
