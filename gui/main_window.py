@@ -135,6 +135,7 @@ class MainWindow(QMainWindow):
         doc = self.document
         doc.file_changed.connect(self.update_title)
         self.parameters.changed.connect(lambda: doc.set_config(self.parameters.config()))
+        self.parameters.clamped.connect(lambda text: self.show_message(text, True))
         self.run_views.message.connect(self.show_message)
         self.run_views.finished.connect(self.training_finished)
         self.train_button.clicked.connect(self.train)
