@@ -54,7 +54,8 @@ class DataPanel(QGroupBox):
         self.table.setSortingEnabled(True)
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         rows = self.table.verticalHeader().defaultSectionSize()
-        self.table.setMinimumHeight(header.sizeHint().height() + _MIN_ROWS_SHOWN * rows + 4)
+        self.table.setMinimumHeight(header.sizeHint().height() + _MIN_ROWS_SHOWN * rows + 4
+                                    + self.table.horizontalScrollBar().sizeHint().height())
         self.table.setToolTip("Your data: double-click a cell to change it; click a header to "
                               "sort. The target column is shaded; held-out rows are grey (◦).")
         model.sort_cleared.connect(lambda: header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder))

@@ -253,9 +253,12 @@ class ErrorPlot(pg.PlotWidget):
         return bool(self.getPlotItem().getAxis("left").logMode)
 
     def _label_error_axis(self) -> None:
-        text = ("Error for all training instances" if self._per_row is None
-                else "Mean error per row")  # the legend says which curve is which
-        self.getPlotItem().setLabel("left", text + (" (log scale)" if self.log_scale() else ""))
+        if self.log_scale():  # short: the axis is low in a small window
+            text = "Error (log scale)" if self._per_row is None else "Mean error per row (log scale)"
+        else:
+            text = ("Error for all training instances" if self._per_row is None
+                    else "Mean error per row")  # the legend says which curve is which
+        self.getPlotItem().setLabel("left", text)
 
     def expect_until(self, last_iteration: int) -> None:
         """Fix the x axis to end at ``last_iteration``: the curve grows into a still frame

@@ -123,7 +123,7 @@ class MainWindow(QMainWindow):
         # Both sides give and take width as the window changes size (the left a little less).
         splitter.setStretchFactor(0, 2)
         splitter.setStretchFactor(1, 3)
-        splitter.setSizes([560, 840])
+        splitter.setSizes([600, 800])  # room for the table's five columns at 1,200 px wide
         self.setCentralWidget(splitter)
         # Shown only while a run goes.
         self.progress = QProgressBar(maximumWidth=200, maximum=1000, textVisible=False, visible=False)

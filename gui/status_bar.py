@@ -17,12 +17,24 @@ _COUNTER_WIDTH = "iteration 100,000 / 100,000   error 0.000000   9,999,999 it/s 
 _GAP = 12  # pixels between the message's ellipsis and the counter's frame
 
 
+class _Counter(QLabel):
+    """The run's line; hidden while empty, so an idle bar shows no empty frame."""
+
+    def setText(self, text: str) -> None:  # noqa: N802 (Qt)
+        super().setText(text)
+        self.setVisible(bool(text))
+
+    def clear(self) -> None:
+        super().clear()
+        self.setVisible(False)
+
+
 class StatusBar(QStatusBar):
     """A status bar whose ``counter`` label shows the run's iteration, error and speed."""
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
-        self.counter = QLabel(objectName="statusCounter")
+        self.counter = _Counter(objectName="statusCounter")
         self.counter.setFrameShape(QFrame.Shape.StyledPanel)
         self.counter.setFrameShadow(QFrame.Shadow.Sunken)
         self.counter.setContentsMargins(6, 0, 6, 0)
@@ -30,6 +42,7 @@ class StatusBar(QStatusBar):
         self.counter.setSizePolicy(QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Preferred)
         self.counter.setToolTip("The run: iteration reached / where it ends, the last error, speed, time")
         self.addPermanentWidget(self.counter)
+        self.counter.setVisible(False)
         self.messageChanged.connect(self.setToolTip)
 
     def message_width(self) -> int:

@@ -71,3 +71,11 @@ def test_the_counter_never_turns_red_and_stays_apart_from_long_messages(qtbot, w
         assert bar.toolTip().startswith("Cannot do that")
         assert 6 + bar.fontMetrics().horizontalAdvance(shown) < counter.geometry().left()
         assert counter.isVisible() and counter.geometry().right() <= bar.width()
+
+
+def test_an_idle_bar_shows_no_empty_counter_and_reset_hides_it_again(qtbot, window):
+    assert not window.status_label.isVisible()
+    train(qtbot, window)
+    assert window.status_label.isVisible()
+    window.reset_button.click()
+    assert not window.status_label.isVisible()
