@@ -105,6 +105,7 @@ class FileActions(QObject):
 
     def _remember(self, path: Path) -> None:
         self._fill_recent(settings.remember_file(str(path)))
+        settings.remember_folder(str(path))  # a file dropped or reopened counts as used too
 
     # -- dialogs (tests replace these) -------------------------------------------------
     # Dialogs open in the folder last used (else Documents, else home), not in whatever

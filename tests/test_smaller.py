@@ -71,6 +71,11 @@ def test_file_dialogs_open_in_the_last_folder_used(qtbot, window, tmp_path, monk
     window.file_actions.save_data_as()
     assert asked[2] == str(chosen.parent / "data.csv")
     assert settings.start_folder() == str(chosen.parent)
+    dropped = tmp_path / "elsewhere" / "dropped.csv"
+    dropped.parent.mkdir()
+    dropped.write_text("a,y\n0,0\n1,1\n")
+    assert window.open_file(str(dropped))
+    assert settings.start_folder() == str(dropped.parent)
 
 
 # -- New table -----------------------------------------------------------------------------------
