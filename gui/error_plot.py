@@ -280,6 +280,10 @@ class ErrorPlot(pg.PlotWidget):
         self._x, self._train, self._test = _FloatIterations(), _Series(), _Series()
         self._dirty = True
         self.refresh()
+        if history is None:  # nothing to show: no axes left over from a run put away
+            item = self.getPlotItem()
+            item.setRange(xRange=(0, 1), yRange=(0, 1), padding=0)
+            item.enableAutoRange(x=True, y=True)
 
     def clear_curves(self) -> None:
         self.show(None)

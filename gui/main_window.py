@@ -143,6 +143,8 @@ class MainWindow(QMainWindow):
         self.continue_button.clicked.connect(self.continue_training)
         self.reset_button.clicked.connect(self.reset)
         self.runs.status.connect(self.status_label.setText)
+        # No run (Reset, or put away with the table it belonged to): no counter of it either.
+        doc.run_changed.connect(lambda *args: doc.run is None and self.status_label.clear())
         self.runs.message.connect(self.show_message)
         self.runs.fraction.connect(lambda f: self.progress.setValue(int(1000 * f)))
         self.runs.running_changed.connect(self.progress.setVisible)

@@ -79,3 +79,12 @@ def test_an_idle_bar_shows_no_empty_counter_and_reset_hides_it_again(qtbot, wind
     assert window.status_label.isVisible()
     window.reset_button.click()
     assert not window.status_label.isVisible()
+
+
+def test_a_run_put_away_with_its_table_leaves_no_counter_behind(qtbot, window):
+    train(qtbot, window)
+    assert window.status_label.isVisible()
+    window.file_actions.new_table()
+    qtbot.waitUntil(lambda: not window.status_label.isVisible())
+    assert window.status_label.text() == ""
+    assert window.error_plot.getPlotItem().getViewBox().viewRange()[0][1] <= 1.5
