@@ -153,10 +153,9 @@ class FileActions(QObject):
                                       ["x1", "x2"], "y")
         history = self.table_model.undo_stack
         had_edits = history.has_unsaved_edits()
-        self.table_model.set_dataset(dataset, text="New table")
+        self.table_model.set_dataset(dataset, text="New table", file_name="New table")
         if not had_edits:
             history.mark_saved()  # nothing to lose: quitting now need not ask
-        self.document.set_file(None, "New table")
         self._say("A new table: double-click a cell to type a value, Add row for more rows; "
                   "Ctrl+Z brings back the previous table.")
 

@@ -351,10 +351,13 @@ class DatasetTableModel(QAbstractTableModel):
             label = text or (f"Delete row {rows[0] + 1}" if len(rows) == 1 else f"Delete {len(rows)} rows")
             self.undo_stack.push(_RemoveRows(self.document, rows, label))
 
-    def set_dataset(self, dataset: Dataset, text: str = "Load data") -> None:
-        """Replace the whole table (undoable)."""
+    def set_dataset(self, dataset: Dataset, text: str = "Load data",
+                    file_name: str | None = None) -> None:
+        """Replace the whole table (undoable).  With ``file_name``, the document is named so
+        from then on, and undoing the replacement gives the old table its own name back."""
         values = np.column_stack([dataset.features, dataset.target]).astype(np.float64)
-        self.undo_stack.push(_ReplaceTable(self.document, list(dataset.column_names), values, text))
+        self.undo_stack.push(_ReplaceTable(self.document, list(dataset.column_names), values, text,
+                                           file_name))
 
     # -- the clipboard -------------------------------------------------------------------
     def copy_block(self, rows: list[int], columns: list[int]) -> str:
@@ -486,11 +489,14 @@ class _RemoveRows(QUndoCommand):
 
 
 class _ReplaceTable(QUndoCommand):
-    def __init__(self, document: Document, names: list[str], values: np.ndarray, text: str):
+    def __init__(self, document: Document, names: list[str], values: np.ndarray, text: str,
+                 file_name: str | None = None):
         super().__init__(text)
         self._document = document
         self._new = (names, values)
         self._old = (document.names, document.values.copy())
+        self._file_name = file_name
+        self._old_file = (document.path, document.name)
 
     @property
     def nbytes(self) -> int:
@@ -498,6 +504,10 @@ class _ReplaceTable(QUndoCommand):
 
     def redo(self) -> None:
         self._document.replace_table(*self._new)
+        if self._file_name is not None:
+            self._document.set_file(None, self._file_name)
 
     def undo(self) -> None:
         self._document.replace_table(*self._old)
+        if self._file_name is not None:
+            self._document.set_file(*self._old_file)

@@ -92,6 +92,10 @@ def test_new_table_gives_a_small_table_without_asking_and_undo_brings_the_old_on
     assert window.isWindowModified()  # the edit before it is not saved: quitting still asks
     window.undo_stack.undo()
     assert window.document.values[0, 0] == 9.0 and window.document.values.shape == before.shape
+    assert window.windowTitle().startswith("The note's table")  # its own name back
+    window.undo_stack.redo()
+    assert window.windowTitle().startswith("New table")
+    window.undo_stack.undo()
     window.undo_stack.undo()
     assert (window.document.values == before).all()
 
