@@ -30,6 +30,7 @@ bench: $(STAMP)
 	$(PY) bench/bench_startup.py
 	$(PY) bench/bench_csv.py
 	$(PY) bench/bench_scale.py
+	$(PY) bench/bench_sweep.py
 
 # What the fuzzing, fault, numerics and soak tests tried and what held; LONG=1 for more.
 reliability: $(STAMP)

@@ -28,8 +28,10 @@ import numpy as np
 from model import kernel, numpy_primitives
 from model.csvio import read_csv
 from model.dataset import Dataset
+from model.diagnosis import run_warnings
 from model.errors import DataError
 from model.examples import note_table
+from model.sweep import default_jobs, parse_alphas, parse_seeds, run_sweep, sweep_configs
 from model.training import MAX_ITERATIONS, MAX_SEED, MAX_TEST_FRACTION, Training, TrainConfig
 
 PROG = "neuron-lab --headless"
@@ -102,20 +104,61 @@ def _parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--data", metavar="FILE.csv", help="CSV data, last column the target "
                    "(default: the reference note's table)")
-    p.add_argument("--alpha", type=float, default=defaults.alpha,
-                   help=f"learning rate (default {defaults.alpha})")
+    p.add_argument("--alpha", default=str(defaults.alpha),
+                   help=f"learning rate (default {defaults.alpha}); several separated by commas, "
+                        "or a log range start:stop:count, train one run each")
     p.add_argument("--iterations", type=int, default=defaults.iterations,
                    help=f"training steps, 1 to {MAX_ITERATIONS:,} (default {defaults.iterations})")
-    p.add_argument("--seed", type=int, default=defaults.seed,
-                   help=f"random seed, 0 to {MAX_SEED} (default {defaults.seed})")
+    p.add_argument("--seed", default=str(defaults.seed),
+                   help=f"random seed, 0 to {MAX_SEED} (default {defaults.seed}); several "
+                        "separated by commas, and ranges like 1-10, train one run each")
+    p.add_argument("--jobs", type=int, metavar="J",
+                   help="with several learning rates or seeds, train J runs at once "
+                        "(default: one per core)")
     p.add_argument("--every", type=int, default=defaults.every,
                    help=f"record the error every K steps, 1 to {MAX_ITERATIONS:,} "
                         f"(default {defaults.every})")
     p.add_argument("--test-fraction", type=float, default=defaults.test_fraction,
                    help=f"share of rows held out, 0 to {MAX_TEST_FRACTION} (default 0)")
+    p.add_argument("--standardize", action="store_true",
+                   help="train on features standardised by the training rows' mean and "
+                        "standard deviation (predictions stay in the data's units)")
     p.add_argument("--json", action="store_true",
                    help=f"print one JSON object (at most {MAX_JSON_CHECKPOINTS:,} checkpoints)")
+    p.add_argument("--trace", type=int, metavar="N",
+                   help=f"print the first N steps (1 to {MAX_TRACE:,}) of the run, one JSON "
+                        "object per line with every number of the step (the row drawn, z, "
+                        "the prediction, the error, dE_dp, dp_dz, the gradients and the new "
+                        "weights and bias), and nothing else")
     return p
+
+
+#: The most steps ``--trace`` prints (each is a line of a few hundred characters).
+MAX_TRACE = 1_000_000
+
+
+def _trace(training: Training, steps: int) -> int:
+    """The first ``steps`` steps of ``training``, one JSON line each; non-finite numbers
+    are null, as in the --json output."""
+    for _ in range(steps):
+        if training.failed:
+            break
+        details, _ = training.step()
+        _emit(sys.stdout, json.dumps(_nulls(details.as_json()), allow_nan=False) + "\n")
+    if training.failed:
+        _emit(sys.stderr, f"{PROG}: {training.stop_reason}\n")
+    return 0
+
+
+def _nulls(value):
+    """``value`` with every float that is not finite replaced by None (JSON null)."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, list):
+        return [_nulls(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _nulls(v) for k, v in value.items()}
+    return value
 
 
 def planned_checkpoints(iterations: int, every: int) -> int:
@@ -160,6 +203,17 @@ class _Record:
         test = None if part.test_error is None else float(part.test_error[-1])
         self.last = (int(part.iteration[-1]), float(part.train_error[-1]), test)
         self.count += n
+
+    def diagnosis(self, training: Training) -> list[str]:
+        """Sentences about a run that stopped learning (see :mod:`model.diagnosis`)."""
+        if self.keep_all:
+            errors = self.train_error[:self.count]
+            iterations = self.iteration[:self.count]
+        else:
+            errors = None if self.first is None else np.array([self.first[1], self.last[1]])
+            iterations = None
+        return run_warnings(training.dataset, training.snapshot(), training.train_rows,
+                            errors, iterations)
 
     def _grow(self, size: int) -> None:
         self.iteration = np.resize(self.iteration, size)
@@ -225,6 +279,7 @@ def result_json(training: Training, dataset: Dataset, record: _Record, data_path
             "seed": config.seed,
             "every": config.every,
             "test_fraction": config.test_fraction,
+            "standardize": config.standardize,
         },
         "data": {
             "rows": dataset.n_rows,
@@ -259,6 +314,18 @@ def result_json(training: Training, dataset: Dataset, record: _Record, data_path
         "kernel_routines": numpy_primitives.primitives_report(),
         "warnings": warnings,
     }
+    if dataset.target_labels is not None:
+        # A target read from two text values: the text of 0, then of 1.
+        result["data"]["target_labels"] = list(dataset.target_labels)
+    if training.scaling is not None:
+        # How the inputs were standardised (only then: the note's run prints what it did).
+        result["data"]["scaling"] = training.scaling.as_json()
+        # The same neuron for inputs in the data's own units, for checking by hand.
+        weights, bias = training.scaling.fold(training.weights, training.bias)
+        result["final"]["original_units"] = {
+            "weights": _finite_list(weights, "final.original_units.weights", warnings),
+            "bias": _finite(bias, "final.original_units.bias", warnings)}
+    warnings.extend(record.diagnosis(training))
     for name in ("train_error", "test_error"):
         values = getattr(record, name)
         if values is not None and not np.isfinite(values[:record.count]).all():
@@ -283,7 +350,7 @@ def _array_pieces(values: np.ndarray):
     yield "]"
 
 
-def _write_json(stream: TextIO, result: dict[str, Any], record: _Record) -> None:
+def _write_json(stream: TextIO, result: dict[str, Any], record: _Record, end: str = "\n") -> None:
     """``result`` as ``json.dumps`` would write it, the checkpoint arrays put in piece by piece."""
     text = json.dumps(result, allow_nan=False)
     for name in _ARRAYS:
@@ -295,7 +362,7 @@ def _write_json(stream: TextIO, result: dict[str, Any], record: _Record) -> None
         stream.write(before)
         for piece in _array_pieces(values[:record.count]):
             stream.write(piece)
-    stream.write(text + "\n")
+    stream.write(text + end)
 
 
 # -- the summary ---------------------------------------------------------------------------------
@@ -313,8 +380,11 @@ def _summary(training: Training, dataset: Dataset, record: _Record, data_path: s
     lines = [
         f"Data: {data_path or 'the reference note table'} — {dataset.n_rows} rows, "
         f"features {', '.join(dataset.feature_names)}, target {dataset.target_name}"
+        + (f" (0 = {dataset.target_labels[0]}, 1 = {dataset.target_labels[1]})"
+           if dataset.target_labels else "")
         + (f" ({test_rows} held out)" if test_rows else ""),
-        f"Run: learning rate {config.alpha}, {config.iterations:,} iterations, seed {config.seed}",
+        f"Run: learning rate {config.alpha}, {config.iterations:,} iterations, seed {config.seed}"
+        + (", standardised features" if config.standardize else ""),
         f"Before training: prediction for row 1 = "
         f"{_number(training.initial_first_prediction, '.6f')}",
     ]
@@ -333,6 +403,11 @@ def _summary(training: Training, dataset: Dataset, record: _Record, data_path: s
             lines.append(f"Accuracy on the {label} rows: {value:.1%}")
     if training.stop_reason:
         lines.append(f"Note: {training.stop_reason}")
+    if training.scaling is not None:
+        lines.append("Trained on standardised features (each column minus its mean over "
+                     "the training rows, divided by its standard deviation)")
+    for warning in record.diagnosis(training):
+        lines.append(f"Warning: {warning}")
     lines.append(f"Training took {seconds:.3f} s")
     lines.append(f"Computed with {numpy_primitives.describe()}")
     return "\n".join(lines)
@@ -363,15 +438,75 @@ def _silence_stdout() -> None:
         pass  # not a real file (a test's StringIO): nothing to silence
 
 
+def _run_sweep(args, configs: list[TrainConfig]) -> int:
+    """Several runs, trained ``--jobs`` at a time; one summary line per run, or with
+    ``--json`` the ``runs`` object."""
+    if args.trace is not None:
+        raise DataError("--trace follows one run: give one learning rate and one seed")
+    if args.jobs is not None and args.jobs < 1:
+        raise DataError(f"--jobs must be 1 or more, not {args.jobs}")
+    planned = len(configs) * planned_checkpoints(configs[0].iterations, configs[0].every)
+    if args.json and planned > MAX_JSON_CHECKPOINTS:
+        raise DataError(
+            f"--json would print {planned:,} checkpoints over {len(configs)} runs, more than the "
+            f"{MAX_JSON_CHECKPOINTS:,} it prints at most: raise --every, or ask for fewer runs")
+    dataset = read_csv(args.data) if args.data is not None else note_table()
+    capacity = planned_checkpoints(configs[0].iterations, configs[0].every)
+    records: list[_Record | None] = [None] * len(configs)
+
+    def on_chunk(index: int, training: Training, part) -> None:
+        # Called on the run's own thread; each run touches only its own record.
+        if records[index] is None:
+            records[index] = _Record(args.json, capacity, training.has_test)
+        records[index].add(part)
+
+    kernel.warm_up()
+    started = time.perf_counter()
+    results = run_sweep(dataset, configs, args.jobs or default_jobs(), on_chunk=on_chunk)
+    wall = time.perf_counter() - started
+    for index, result in enumerate(results):
+        if records[index] is None:
+            records[index] = _Record(args.json, capacity, result.training.has_test)
+    if args.json:
+        out = sys.stdout
+        out.write('{"runs": [')
+        for index, result in enumerate(results):
+            if index:
+                out.write(", ")
+            _write_json(out, result_json(result.training, dataset, records[index], args.data,
+                                         result.seconds), records[index], end="")
+        out.write("], " + json.dumps({"timing": {"wall_seconds": wall}})[1:] + "\n")
+    else:
+        lines = [f"{len(results)} runs on {args.data or 'the reference note table'} "
+                 f"({args.jobs or default_jobs()} at a time), {wall:.3f} s in all:"]
+        for result in results:
+            t, record = result.training, records[result.index]
+            last = "—" if record.last is None else _number(record.last[1], ".6f")
+            accuracy = t.accuracy()[0]
+            lines.append(f"  learning rate {t.config.alpha:<10g} seed {t.config.seed:<10} "
+                         f"final error {last:<12} "
+                         + ("" if accuracy is None else f"accuracy {accuracy:.1%}  ")
+                         + f"{result.seconds:.3f} s")
+        _emit(sys.stdout, "\n".join(lines) + "\n")
+    sys.stdout.flush()
+    return 0
+
+
 def _run(argv: list[str]) -> int:
     args = _parser().parse_args(argv)
     if args.data is not None and not args.data:
         return _error("--data was given an empty file name; leave --data out to use the "
                       "reference note's table")
-    config = TrainConfig(alpha=args.alpha, iterations=args.iterations, seed=args.seed,
-                         every=args.every, test_fraction=args.test_fraction)
     try:
+        alphas, seeds = parse_alphas(args.alpha), parse_seeds(args.seed)
+        config = TrainConfig(alpha=alphas[0], iterations=args.iterations, seed=seeds[0],
+                             every=args.every, test_fraction=args.test_fraction,
+                             standardize=args.standardize)
         config.validate()
+        if len(alphas) * len(seeds) > 1:
+            return _run_sweep(args, sweep_configs(config, alphas, seeds))
+        if args.jobs is not None and args.jobs < 1:
+            raise DataError(f"--jobs must be 1 or more, not {args.jobs}")
         planned = planned_checkpoints(config.iterations, config.every)
         if args.json and planned > MAX_JSON_CHECKPOINTS:
             least = -(-config.iterations // MAX_JSON_CHECKPOINTS)
@@ -379,10 +514,19 @@ def _run(argv: list[str]) -> int:
                 f"--json would print {planned:,} checkpoints, more than the "
                 f"{MAX_JSON_CHECKPOINTS:,} it prints at most: raise --every to {least:,} or "
                 "more (or leave out --json for a summary)")
+        if args.trace is not None and not 1 <= args.trace <= MAX_TRACE:
+            raise DataError(f"--trace must be a whole number of steps from 1 to {MAX_TRACE:,}, "
+                            f"not {args.trace}")
+        if args.trace is not None and args.json:
+            raise DataError("--trace and --json are two kinds of output: give one of them")
         dataset = read_csv(args.data) if args.data is not None else note_table()
         training = Training(dataset, config)
     except DataError as exc:
         return _error(str(exc))
+    if args.trace is not None:
+        code = _trace(training, args.trace)
+        sys.stdout.flush()
+        return code
     record, seconds = _train(training, keep_all=args.json)
     if args.json:
         _write_json(sys.stdout, result_json(training, dataset, record, args.data, seconds), record)

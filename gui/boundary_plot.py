@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidg
 
 from model import Plane, output_image
 from model.boundary import boundary_line
+from model.step import StepDetails
 
 BLUE = (31, 119, 180)
 ORANGE = (230, 120, 20)
@@ -89,6 +90,24 @@ class BoundaryPlot(pg.PlotWidget):
         item.addItem(self.line, ignoreBounds=True)
         self.points = pg.ScatterPlotItem(size=9, pxMode=True)
         item.addItem(self.points)
+        # The latest step: the line before it (a faint dashed ghost), an arrow showing which
+        # way the step moved the line, and a ring around the row it learned from.
+        self.ghost = pg.PlotCurveItem(pen=pg.mkPen((20, 20, 20, 110), width=1.5,
+                                                   style=Qt.PenStyle.DashLine), antialias=True)
+        self.ghost.setObjectName("ghostLine")
+        self.ghost.setZValue(-6)
+        item.addItem(self.ghost, ignoreBounds=True)
+        self.arrow = pg.PlotCurveItem(pen=pg.mkPen((200, 0, 60), width=2), antialias=True)
+        self.arrow.setZValue(-4)
+        item.addItem(self.arrow, ignoreBounds=True)
+        self.ring = pg.ScatterPlotItem(size=20, pxMode=True, pen=pg.mkPen((200, 0, 60), width=2.5),
+                                       brush=pg.mkBrush(0, 0, 0, 0))
+        item.addItem(self.ring, ignoreBounds=True)
+        self._before: tuple[np.ndarray, float] | None = None
+        self._ring_xy: tuple[float, float] | None = None
+        #: The ghost line's ends and the arrow's shaft (start, end), or None when not drawn.
+        self.ghost_ends: np.ndarray | None = None
+        self.arrow_ends: np.ndarray | None = None
         self.colour_bar = pg.ColorBarItem(values=(0.0, 1.0), colorMap=PALE_MAP,
                                           interactive=False, label="neuron output ŷ", width=15,
                                           colorMapMenu=False)
@@ -147,8 +166,12 @@ class BoundaryPlot(pg.PlotWidget):
         item.setTitle(title)
         self._redraw_output()
 
-    def set_neuron(self, weights: np.ndarray | None, bias: float = 0.0) -> None:
-        """Redraw the heat map and the 0.5 line for a neuron (None: no neuron yet)."""
+    def set_neuron(self, weights: np.ndarray | None, bias: float = 0.0, scaling=None) -> None:
+        """Redraw the heat map and the 0.5 line for a neuron (None: no neuron yet).  A
+        neuron trained on standardised features (``scaling``) is drawn in the data's units:
+        the same neuron written for unscaled inputs (:meth:`model.scaling.Scaling.fold`)."""
+        if weights is not None and scaling is not None:
+            weights, bias = scaling.fold(weights, bias)
         self._weights = None if weights is None else np.asarray(weights, dtype=np.float64)
         self._bias = float(bias)
         self._redraw_output()
@@ -163,6 +186,40 @@ class BoundaryPlot(pg.PlotWidget):
         self.output = output_image(plane, self._weights, self._bias, RESOLUTION)
         self.image.setImage(self.output, levels=(0.0, 1.0), autoLevels=False)
         self._set_line(boundary_line(plane, self._weights, self._bias))
+        self._draw_step()
+
+    def set_step(self, before: tuple[np.ndarray, float] | None,
+                 ring: tuple[float, float] | None) -> None:
+        """Show the latest step: the parameters ``before`` it (a ghost of their 0.5 line and
+        an arrow from it to the line now) and the drawn row's position ``ring``."""
+        self._before = before
+        self._ring_xy = ring
+        self._draw_step()
+
+    def _draw_step(self) -> None:
+        plane = self._plane
+        ring = self._ring_xy
+        self.ring.setData([] if ring is None or not np.all(np.isfinite(ring))
+                          else [{"pos": ring}])
+        self.ghost_ends = self.arrow_ends = None
+        before = self._before
+        if (plane is None or before is None or self._weights is None
+                or len(before[0]) != len(plane.held)):
+            self.ghost.setData(x=np.empty(0), y=np.empty(0))
+            self.arrow.setData(x=np.empty(0), y=np.empty(0))
+            return
+        ghost = boundary_line(plane, before[0], before[1])
+        self.ghost_ends = ghost
+        if ghost is None:
+            self.ghost.setData(x=np.empty(0), y=np.empty(0))
+        else:
+            self.ghost.setData(x=ghost[:, 0], y=ghost[:, 1])
+        self.arrow_ends = _arrow(plane, ghost, self.line_ends)
+        if self.arrow_ends is None:
+            self.arrow.setData(x=np.empty(0), y=np.empty(0))
+        else:
+            xy = _arrow_path(plane, self.arrow_ends)
+            self.arrow.setData(x=xy[:, 0], y=xy[:, 1], connect="finite")
 
     def _set_line(self, ends: np.ndarray | None) -> None:
         self.line_ends = ends
@@ -199,6 +256,41 @@ class BoundaryPlot(pg.PlotWidget):
         return int(self._shown[np.argmin(d)])
 
 
+def _arrow(plane: Plane, ghost: np.ndarray | None, line: np.ndarray | None) -> np.ndarray | None:
+    """Where the arrow of a step goes: from the middle of the old line to the nearest point
+    of the new one (in the view's proportions), at least a little long so that its
+    direction shows; None when either line is missing or they coincide."""
+    if ghost is None or line is None:
+        return None
+    scale = np.array([plane.x_range[1] - plane.x_range[0], plane.y_range[1] - plane.y_range[0]])
+    start = ghost.mean(axis=0) / scale
+    a, b = line[0] / scale, line[1] / scale
+    direction = b - a
+    length2 = float(direction @ direction)
+    if length2 == 0.0:
+        return None
+    foot = a + direction * float((start - a) @ direction) / length2
+    move = foot - start
+    distance = float(np.hypot(*move))
+    if not np.isfinite(distance) or distance < 1e-9:
+        return None
+    end = start + move * max(1.0, 0.08 / distance)
+    return np.array([start, end]) * scale
+
+
+def _arrow_path(plane: Plane, ends: np.ndarray) -> np.ndarray:
+    """The shaft and the two strokes of the head, as one path broken by NaN."""
+    scale = np.array([plane.x_range[1] - plane.x_range[0], plane.y_range[1] - plane.y_range[0]])
+    start, end = ends[0] / scale, ends[1] / scale
+    back = (start - end) / np.hypot(*(start - end)) * 0.035
+    heads = []
+    for angle in (0.45, -0.45):
+        c, s = np.cos(angle), np.sin(angle)
+        heads.append(end + np.array([c * back[0] - s * back[1], s * back[0] + c * back[1]]))
+    gap = np.array([np.nan, np.nan])
+    return np.array([start, end, gap, heads[0], end, heads[1]]) * scale
+
+
 class BoundaryPanel(QWidget):
     """The boundary plot with two combo boxes choosing the features it spans."""
 
@@ -226,6 +318,8 @@ class BoundaryPanel(QWidget):
         self._values = np.empty((0, 0))
         self._names: list[str] = []
         self._held_out = np.zeros(0, bool)
+        self._step: StepDetails | None = None
+        self._step_scaling = None
         self.x_combo.currentIndexChanged.connect(self._redraw)
         self.y_combo.currentIndexChanged.connect(self._redraw)
 
@@ -249,7 +343,29 @@ class BoundaryPanel(QWidget):
         y = self.y_combo.currentIndex() if self.y_combo.isEnabled() else -1
         return x, (y if y >= 0 else None)
 
+    def set_step(self, step: StepDetails | None, scaling=None) -> None:
+        """Show the latest step on the plot (None: no step to show); ``scaling`` when the
+        run trains on standardised features (the line before the step is then drawn in the
+        data's units, as the line now is)."""
+        self._step = step
+        self._step_scaling = scaling
+        self._show_step()
+
     @Slot()
     def _redraw(self) -> None:
         if self._values.size:
             self.plot.set_data(self._values, self._names, self._held_out, *self.columns())
+        self._show_step()
+
+    def _show_step(self) -> None:
+        step, values = self._step, self._values
+        if step is None or values.ndim != 2 or not 0 <= step.row < len(values):
+            self.plot.set_step(None, None)
+            return
+        x, y = self.columns()
+        row = values[step.row]
+        ring = (float(row[x]), float(row[y] if y is not None else row[-1]))
+        before = (step.weights_before, step.bias_before)
+        if self._step_scaling is not None:
+            before = self._step_scaling.fold(*before)
+        self.plot.set_step(before, ring)

@@ -129,11 +129,15 @@ class DataPanel(QGroupBox):
                                    "Paste cells copied from a spreadsheet at the current cell")
         self.add_row_action = action("&Add row", self.add_row, "Ctrl+Shift+N")
         self.delete_rows_action = action("&Delete selected rows", self.delete_selected_rows)
+        self.swap_classes_action = action(
+            "S&wap which class is 1", self.swap_classes,
+            tip="For a target read from two text values: the other one becomes 1")
 
     def edit_actions(self) -> list[QAction | None]:
         """The Edit menu, in order (None: a separator)."""
         return [self.undo_action, self.redo_action, None, self.copy_action, self.paste_action,
-                None, self.add_row_action, self.delete_rows_action]
+                None, self.add_row_action, self.delete_rows_action, None,
+                self.swap_classes_action]
 
     def selected_rows(self) -> list[int]:
         """The selected rows, as rows of the data set (not of the sorted view)."""
@@ -156,6 +160,13 @@ class DataPanel(QGroupBox):
             self.message.emit("The table must keep at least one row.", True)
             return
         self.model.remove_rows(rows)
+
+    @Slot()
+    def swap_classes(self) -> None:
+        try:
+            self.message.emit(self.model.swap_classes(), False)
+        except DataError as exc:
+            self.message.emit(f"Cannot swap the classes: {exc}.", True)
 
     @Slot()
     def copy_cells(self) -> None:

@@ -198,7 +198,10 @@ class ErrorPlot(pg.PlotWidget):
         self.setToolTip("Wheel: zoom the iterations · drag: move along them · "
                         "double-click: show the whole run")
         # The legend sits in the title's row, right, where it can never cover the curve.
-        self.legend = pg.LegendItem(colCount=2, brush=None, pen=None, verSpacing=0)
+        # With many kept runs it grows down over the plot: a see-through white keeps the
+        # curves under it visible.
+        self.legend = pg.LegendItem(colCount=2, brush=pg.mkBrush(255, 255, 255, 150), pen=None,
+                                    verSpacing=0)
         self.legend.layout.setContentsMargins(0, 0, 0, 0)
         self.legend.setParentItem(item)
         self.legend.anchor(itemPos=(1, 0), parentPos=(1, 0), offset=(-6, 4))

@@ -187,8 +187,11 @@ class FileActions(QObject):
         self.table_model.undo_stack.mark_saved()  # the table is the file's: nothing edited yet
         self.document.set_file(None, Path(path).name)
         self._remember(Path(path))
+        labels = dataset.target_labels
+        mapping = (f" read from its text as 0 = {labels[0]}, 1 = {labels[1]} (Edit › Swap "
+                   "which class is 1 turns it round)" if labels else "")
         self._say(f"Opened {Path(path).name}: {dataset.n_rows:,} rows, "
-                  f"target '{dataset.target_name}'.")
+                  f"target '{dataset.target_name}'{mapping}.")
         return True
 
     @Slot()

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QScrollArea,
     QSizePolicy,
     QSplitter,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -34,9 +35,15 @@ from .file_actions import FileActions
 from .parameters import MAX_SPEED, ParametersBox  # noqa: F401 (MAX_SPEED: public name)
 from .predict_panel import PredictPanel
 from .run_controller import RunController
+from .run_curves import RunCurves
+from .runs_panel import RunsPanel
+from .sigmoid_plot import SigmoidPlot
+from .step_panel import StepPanel
+from .sweep import SweepController, SweepDialog
 from .status_bar import StatusBar
 from .table_model import DatasetTableModel
-from .views import RunViews, TableViews
+from .views import RunViews, StepViews, TableViews
+from .worker import TRACE_PACE
 
 
 class MainWindow(QMainWindow):
@@ -54,12 +61,21 @@ class MainWindow(QMainWindow):
         self.undo_stack = EditHistory(self)
         self.table_model = DatasetTableModel(self.document, self.undo_stack, self)
         self.runs = RunController(self.document, self)
+        self.sweeps = SweepController(self.document, self)
         self._build_widgets()
         self.run_views = RunViews(self.document, self.runs, self.error_plot,
-                                  (self.boundary_plot, self.table_model, self.predict_panel),
+                                  (self.boundary_plot, self.table_model, self.predict_panel,
+                                   self.sigmoid_plot),
                                   self.parameters, self)
         self.table_views = TableViews(self.document, self.table_model, self.boundary_panel,
-                                      self.predict_panel, self.parameters, self.run_views, self)
+                                      self.predict_panel, self.parameters, self.run_views,
+                                      self.sigmoid_plot, self)
+        self.run_views.busy_elsewhere = lambda: self.sweeps.running
+        self.run_curves = RunCurves(self.document, self.error_plot, self)
+        self.runs_panel.can_show = lambda: ("Wait for the training to end (or press Stop)."
+                                            if self.is_running() else None)
+        self.step_views = StepViews(self.document, self.step_panel, self.table_model,
+                                    self.boundary_panel, self.sigmoid_plot, self)
         self.file_actions = FileActions(self, self.document, self.table_model, self.runs,
                                         {"Error plot": self.error_plot,
                                          "Boundary plot": self.boundary_plot},
@@ -111,10 +127,36 @@ class MainWindow(QMainWindow):
         self.boundary_plot = self.boundary_panel.plot
         self.error_panel = ErrorPanel()
         self.error_plot = self.error_panel.plot
+        # One step at a time: the worked step in a tab of its own over the error curve (Step
+        # shows it; Train shows the curve again), every row on the sigmoid beside the boundary.
+        self.step_panel = StepPanel()
+        self.step_button = self.step_panel.step_button
+        self.sigmoid_plot = SigmoidPlot()
+        self.plot_tabs = QTabWidget(objectName="plotTabs")
+        self.runs_panel = RunsPanel(self.document)
+        self.runs_table = self.runs_panel.table
+        curve_split = QSplitter(Qt.Orientation.Vertical)
+        curve_split.addWidget(self.error_panel)
+        curve_split.addWidget(self.runs_panel)
+        curve_split.setStretchFactor(0, 3)
+        curve_split.setStretchFactor(1, 1)
+        curve_split.setSizes([250, 170])
+        self.curve_splitter = curve_split
+        self.plot_tabs.addTab(curve_split, "&Error curve")
+        self.plot_tabs.addTab(self.step_panel, "&One step")
+        self.plot_tabs.setTabToolTip(0, "The error over all rows at every checkpoint")
+        self.plot_tabs.setTabToolTip(1, "One step of learning with all its numbers (Step: F10)")
+        pictures = QSplitter(Qt.Orientation.Horizontal)
+        pictures.addWidget(self.boundary_panel)
+        pictures.addWidget(self.sigmoid_plot)
+        pictures.setStretchFactor(0, 3)
+        pictures.setStretchFactor(1, 2)
+        pictures.setSizes([480, 320])
+        self.picture_splitter = pictures
         plots = QSplitter(Qt.Orientation.Vertical)
-        plots.addWidget(self.error_panel)
-        plots.addWidget(self.boundary_panel)
-        plots.setSizes([380, 440])
+        plots.addWidget(self.plot_tabs)
+        plots.addWidget(pictures)
+        plots.setSizes([420, 400])
         self.plot_splitter = plots
         splitter = QSplitter(Qt.Orientation.Horizontal)
         self.main_splitter = splitter
@@ -137,11 +179,25 @@ class MainWindow(QMainWindow):
         self.parameters.changed.connect(lambda: doc.set_config(self.parameters.config()))
         self.parameters.clamped.connect(lambda text: self.show_message(text, True))
         self.run_views.message.connect(self.show_message)
+        self.run_views.finished.connect(self.run_curves.fit_x)
         self.run_views.finished.connect(self.training_finished)
         self.train_button.clicked.connect(self.train)
         self.stop_button.clicked.connect(self.stop)
         self.continue_button.clicked.connect(self.continue_training)
         self.reset_button.clicked.connect(self.reset)
+        self.step_panel.step_requested.connect(self.step)
+        self.runs_panel.message.connect(self.show_message)
+        self.runs_panel.sweep_requested.connect(self.open_sweep_dialog)
+        self.runs_panel.bands_toggled.connect(self.run_curves.set_bands)
+        self.sweeps.message.connect(self.show_message)
+        self.sweeps.grew.connect(self.run_curves.mark_changed)
+        self.sweeps.running_changed.connect(self._sweep_running)
+        self.sweeps.ended.connect(self.run_curves.fit_x)
+        self.sweeps.ended.connect(self.training_finished)
+        self.step_panel.message.connect(self.show_message)
+        self.runs.running_changed.connect(
+            lambda running: (self.step_button.setEnabled(not running),
+                             self.step_panel.checkpoint_button.setEnabled(not running)))
         self.runs.status.connect(self.status_label.setText)
         # No run (Reset, or put away with the table it belonged to): no counter of it either.
         doc.run_changed.connect(lambda *args: doc.run is None and self.status_label.clear())
@@ -168,16 +224,68 @@ class MainWindow(QMainWindow):
     @Slot()
     def train(self) -> None:
         """A fresh, seeded run on a copy of the table as it is now."""
+        if self.is_running():
+            return
+        self._show_tab_for_pace()
         self.runs.train(self.parameters.pace())
+
+    @Slot(bool)
+    def step(self, to_checkpoint: bool = False) -> None:
+        """One iteration with every number shown (or the iterations to the next checkpoint,
+        the last one shown); the first after Reset, or before any run, starts a fresh model."""
+        if self.is_running():
+            return
+        self.plot_tabs.setCurrentIndex(1)
+        self.runs.step(to_checkpoint)
+
+    def _show_tab_for_pace(self) -> None:
+        # At the slow-motion pace the step panel follows the run; else the curve matters.
+        slow = 0 < self.parameters.pace() <= TRACE_PACE
+        self.plot_tabs.setCurrentIndex(1 if slow else 0)
 
     @Slot()
     def continue_training(self) -> None:
         """More iterations of the current run, on the same random stream."""
+        if self.is_running():
+            return
+        self._show_tab_for_pace()
         self.runs.continue_run(self.iterations_spin.value(), self.parameters.pace())
 
     @Slot()
     def stop(self) -> None:
         self.runs.stop()
+        self.sweeps.stop()
+
+    def start_sweep(self, alphas, seeds, jobs: int | None = None) -> str | None:
+        """Train every learning rate in ``alphas`` with every seed in ``seeds`` (the other
+        parameters as set), in parallel, as "Train several…" does; each run is kept,
+        numbered learning rate by learning rate, seed by seed.  Returns why it could not
+        start (None when it started); ``training_finished`` is emitted once at the end."""
+        if self.runs.running:
+            return self._refuse("Wait for the run to end (or press Stop) first.")
+        self.plot_tabs.setCurrentIndex(0)
+        return self.sweeps.start(alphas, seeds, jobs)
+
+    @Slot()
+    def open_sweep_dialog(self) -> None:
+        if self.is_running():
+            self._refuse("Wait for the training to end (or press Stop) first.")
+            return
+        dialog = SweepDialog(self.iterations_spin.value(), self)
+        if dialog.exec() and (values := dialog.values()) is not None:
+            self.start_sweep(*values, jobs=dialog.jobs_spin.value())
+
+    def _refuse(self, text: str) -> str:
+        self.show_message(text, True)
+        return text
+
+    @Slot(bool)
+    def _sweep_running(self, running: bool) -> None:
+        self.run_views.update_buttons()
+        self.step_button.setEnabled(not running)
+        self.step_panel.checkpoint_button.setEnabled(not running)
+        self.runs_panel.sweep_button.setEnabled(not running)
+        self.progress.setVisible(False)
 
     @Slot()
     def reset(self) -> None:
@@ -252,11 +360,12 @@ class MainWindow(QMainWindow):
         return self.undo_stack.has_unsaved_edits()
 
     def is_running(self) -> bool:
-        return self.runs.running
+        return self.runs.running or self.sweeps.running
 
     def shutdown(self) -> None:
-        """Stop any run and wait for the worker thread to end."""
+        """Stop any run and wait for the worker threads to end."""
         self.runs.shutdown()
+        self.sweeps.shutdown()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt)
         if self.has_unsaved_edits() and not self.file_actions.confirm_discard():
@@ -272,7 +381,8 @@ class MainWindow(QMainWindow):
         super().closeEvent(event)
 
     def _splitters(self):
-        return (("window/splitter", self.main_splitter), ("window/plots", self.plot_splitter))
+        return (("window/splitter", self.main_splitter), ("window/plots", self.plot_splitter),
+                ("window/pictures", self.picture_splitter))
 
     def dragEnterEvent(self, event) -> None:  # noqa: N802 (Qt)
         if any(url.isLocalFile() for url in event.mimeData().urls()):

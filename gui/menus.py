@@ -42,13 +42,21 @@ def build(window: QMainWindow) -> None:
             "Train the current neuron further on the same random stream")
     _action(window, train, "&Reset", window.reset, tip="Forget the trained neuron")
     train.addSeparator()
+    _action(window, train, "S&tep", lambda: window.step(False), "F10",
+            "One iteration, with every number of the chain rule shown")
+    _action(window, train, "Step to the next c&heckpoint", lambda: window.step(True), "Shift+F10",
+            "The iterations up to the next checkpoint; the last one is shown")
+    _action(window, train, "Train se&veral…", window.open_sweep_dialog, "Ctrl+Shift+T",
+            "Train a grid of learning rates × seeds at once, on every core")
+    train.addSeparator()
     _action(window, train, "Restore the &note's settings", window.parameters.restore_note_settings,
             tip="Learning rate 0.1, 10,000 iterations, seed 42, a checkpoint every 100, "
                 "nothing held out, the watching pace: the note's numbers again")
 
     view = bar.addMenu("&View")
     for text, widget in (("&Ask the neuron", window.predict_panel),
-                         ("&Decision boundary", window.boundary_panel)):
+                         ("&Decision boundary", window.boundary_panel),
+                         ("&Sigmoid view", window.sigmoid_plot)):
         action = QAction(text, window, checkable=True, checked=True)
         action.toggled.connect(widget.setVisible)
         view.addAction(action)

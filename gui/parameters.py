@@ -1,8 +1,11 @@
 """The training parameters, the run buttons and a line about the trained neuron."""
 from __future__ import annotations
 
+import html
+
 from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QFormLayout,
     QGroupBox,
@@ -19,13 +22,22 @@ from .spin_boxes import CheckedDoubleSpinBox, CheckedSpinBox, SeedSpinBox
 
 #: Paces of the speed control, in iterations per second; 0 is as fast as the machine goes.
 SPEEDS = [
+    ("Slow motion — a step every 2 s, every number shown", 0.5),
+    ("Slow motion — a step a second, every number shown", 1),
+    ("Slow motion — 5 steps a second, every number shown", 5),
     ("Slow — 1,000 iterations/s", 1_000),
     ("Watch — 3,300 iterations/s", 3_300),
     ("Fast — 100,000 iterations/s", 100_000),
     ("Max — as fast as possible", 0),
 ]
-DEFAULT_SPEED = 1  # the note's 10,000 iterations draw over about three seconds
+# The note's 10,000 iterations draw over about three seconds.
+DEFAULT_SPEED = next(i for i, (_, pace) in enumerate(SPEEDS) if pace == 3_300)
 MAX_SPEED = next(i for i, (_, pace) in enumerate(SPEEDS) if pace == 0)
+
+
+def speed_index(pace: float) -> int:
+    """The speed box's entry for ``pace`` iterations per second (0: Max)."""
+    return next(i for i, (_, p) in enumerate(SPEEDS) if p == pace)
 
 
 class ParametersBox(QGroupBox):
@@ -70,8 +82,18 @@ class ParametersBox(QGroupBox):
         self.test_fraction_spin.setDecimals(2)
         self.test_fraction_spin.setSingleStep(0.05)
         self.test_fraction_spin.setValue(defaults.test_fraction)
-        self.test_fraction_spin.setToolTip("Share of rows held out of training, to see how the "
-                                           "neuron does on data it never learned from.")
+        self.test_fraction_spin.setToolTip(
+            "About this share of rows is held out of training, to see how the neuron does on "
+            "data it never learned from. Each row is decided on its own (from the seed), so "
+            "adding or deleting a row never changes which other rows are held out.")
+        self.standardize_check = QCheckBox("Standardise features", objectName="standardizeCheck")
+        self.standardize_check.setChecked(defaults.standardize)
+        self.standardize_check.setToolTip(
+            "Train on each feature minus its mean, divided by its standard deviation (both "
+            "from the training rows), so that inputs in the hundreds do not saturate the "
+            "sigmoid. Predictions, the table and the boundary stay in your data's units. "
+            "Off: the neuron sees your numbers as they are, as in the note. A column with the "
+            "same value in every row is only centred.")
         self.speed_combo = QComboBox(objectName="speedCombo")
         for label, pace in SPEEDS:
             self.speed_combo.addItem(label, pace)
@@ -79,7 +101,8 @@ class ParametersBox(QGroupBox):
         # As narrow as a short entry, so that the panel can shrink in a small window.
         self.speed_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.speed_combo.setMinimumContentsLength(14)
-        self.speed_combo.setToolTip("How fast to train: slow enough to watch, or as fast as possible.")
+        self.speed_combo.setToolTip("How fast to train: one step at a time with every number in "
+                                    "the step panel, slow enough to watch, or as fast as possible.")
 
         form = QFormLayout()
         form.addRow("&Learning rate:", self.alpha_spin)
@@ -87,6 +110,7 @@ class ParametersBox(QGroupBox):
         form.addRow("&Seed:", self.seed_spin)
         form.addRow("&Checkpoint every:", self.every_spin)
         form.addRow("&Held-out share:", self.test_fraction_spin)
+        form.addRow("", self.standardize_check)
         form.addRow("S&peed:", self.speed_combo)
 
         self.train_button = QPushButton("Train", objectName="trainButton")
@@ -111,12 +135,39 @@ class ParametersBox(QGroupBox):
         self.model_label.setMinimumHeight(2 * self.model_label.fontMetrics().lineSpacing() + 4)
         self.model_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         params_layout.addWidget(self.model_label)
+        # Why the last run could not learn, and the remedy a click away: held until the
+        # next run, not only a status message that the next one replaces.
+        self.warning_label = QLabel(objectName="runWarning", visible=False, wordWrap=True)
+        self.warning_label.setStyleSheet("color: #8a4b00;")
+        self.warning_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
+        self.warning_label.linkActivated.connect(self._remedy)
+        params_layout.addWidget(self.warning_label)
         self._setting = False
         for spin in self._spins():
             spin.valueChanged.connect(self._edited)
             if hasattr(spin, "clamped"):
                 spin.setToolTip(f"{spin.toolTip()} {spin.range_tip()}")
                 spin.clamped.connect(self.clamped)
+        self.standardize_check.toggled.connect(self._edited)
+
+    def show_warnings(self, warnings: list[str]) -> None:
+        """The last run's warnings (none: hidden), with a link that ticks Standardise
+        features when that is the remedy and it is not ticked yet."""
+        if not warnings:
+            self.warning_label.clear()
+            self.warning_label.setVisible(False)
+            return
+        text = "<br>".join("⚠ " + html.escape(w) for w in warnings)
+        if (not self.standardize_check.isChecked()
+                and any("Standardise features" in w for w in warnings)):
+            text += ('<br><a href="standardize">Tick Standardise features</a>, '
+                     "then press Train.")
+        self.warning_label.setText(text)
+        self.warning_label.setVisible(True)
+
+    def _remedy(self, link: str) -> None:
+        if link == "standardize":
+            self.standardize_check.setChecked(True)
 
     def _spins(self):
         return (self.alpha_spin, self.iterations_spin, self.seed_spin, self.every_spin,
@@ -134,6 +185,7 @@ class ParametersBox(QGroupBox):
             seed=self.seed_spin.value(),
             every=self.every_spin.value(),
             test_fraction=self.test_fraction_spin.value(),
+            standardize=self.standardize_check.isChecked(),
         )
 
     def set_config(self, config: TrainConfig) -> None:
@@ -143,6 +195,7 @@ class ParametersBox(QGroupBox):
             for spin, value in zip(self._spins(), (config.alpha, config.iterations, config.seed,
                                                    config.every, config.test_fraction)):
                 spin.setValue(value)
+            self.standardize_check.setChecked(config.standardize)
         finally:
             self._setting = False
 
@@ -182,14 +235,18 @@ class ParametersBox(QGroupBox):
                     spin.setValue(kind(value))
                 except (TypeError, ValueError):
                     pass  # a hand-edited settings file: keep the default
-        speed = stored.value("parameters/speed")
-        if speed is not None and str(speed).isdigit() and int(speed) < self.speed_combo.count():
-            self.speed_combo.setCurrentIndex(int(speed))
+        try:
+            pace = float(stored.value("parameters/pace"))
+        except (TypeError, ValueError):
+            return  # never saved, or hand-edited: keep the default
+        index = self.speed_combo.findData(pace)
+        if index >= 0:
+            self.speed_combo.setCurrentIndex(index)
 
     def save(self, stored: QSettings) -> None:
         for key, spin in zip(_KEYS, self._spins()):
             stored.setValue(f"parameters/{key}", spin.value())
-        stored.setValue("parameters/speed", self.speed_combo.currentIndex())
+        stored.setValue("parameters/pace", self.pace())
 
 
 _KEYS = ("alpha", "iterations", "seed", "every", "test_fraction")

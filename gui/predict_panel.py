@@ -26,6 +26,7 @@ class PredictPanel(QGroupBox):
         self.answer.setObjectName("predictAnswer")
         self._weights: np.ndarray | None = None
         self._bias = 0.0
+        self._scaling = None
         self._held = np.empty(0)
 
     def set_features(self, names: list[str], values: np.ndarray) -> None:
@@ -53,9 +54,13 @@ class PredictPanel(QGroupBox):
         self._form.addRow(self.answer)
         self._update()
 
-    def set_neuron(self, weights: np.ndarray | None, bias: float = 0.0) -> None:
+    def set_neuron(self, weights: np.ndarray | None, bias: float = 0.0, scaling=None) -> None:
+        """The neuron to ask; ``scaling`` (a :class:`model.scaling.Scaling`) when it was
+        trained on standardised features: the typed values, in the data's units, are
+        standardised before they reach it."""
         self._weights = None if weights is None else np.asarray(weights, dtype=np.float64)
         self._bias = float(bias)
+        self._scaling = scaling
         self._update()
 
     def features(self) -> np.ndarray:
@@ -65,7 +70,10 @@ class PredictPanel(QGroupBox):
     def prediction(self) -> float | None:
         if self._weights is None or len(self._weights) != len(self._spins) + len(self._held):
             return None
-        return float(predict(self.features()[None, :], self._weights, self._bias)[0])
+        x = self.features()[None, :]
+        if self._scaling is not None:
+            x = self._scaling.apply(x)
+        return float(predict(x, self._weights, self._bias)[0])
 
     @Slot()
     def _update(self) -> None:

@@ -18,7 +18,7 @@ from model import DataError
 from model.training import MAX_TOTAL_ITERATIONS, initial_state
 from model.document import Document, Run
 
-from .worker import THREADS, Progress, RunEnd, RunEnded, RunRequest, TrainingWorker
+from .worker import THREADS, TRACE_PACE, Progress, RunEnd, RunEnded, RunRequest, TrainingWorker
 
 
 class RunController(QObject):
@@ -103,12 +103,39 @@ class RunController(QObject):
         """More iterations of the current run, on the same random stream, on the table as
         it is now (the run's own copy, unless the table was edited since: then the edited
         table, which is said)."""
-        run = self.document.run
         if self._running:
             return None
         reason = self.why_not_continue()
         if reason:
             return self._refuse(reason)
+        return self._go_on(iterations, pace, trace=False)
+
+    def step(self, to_checkpoint: bool = False) -> str | None:
+        """One iteration with all its numbers (or as many as reach the next checkpoint,
+        the last with its numbers).  With no run to go on (none yet, after Reset, or one
+        trained on other columns) the first step starts a fresh seeded model."""
+        if self._running:
+            return None
+        run = self.document.run
+        if run is None or not self.document.run_fits_table():
+            try:
+                dataset = self.document.dataset()
+                start = initial_state(dataset, self.document.config)
+            except DataError as exc:
+                return self._refuse(f"Cannot step: {exc}")
+            run = Run.fresh(dataset, start)
+            self.document.set_run(run)
+            self._launch(run, 1, 0.0, trace=True)
+            return None
+        reason = self.why_not_continue()
+        if reason:
+            return self._refuse(reason)
+        every = run.state.config.every
+        steps = (-run.state.iteration % every) + 1 if to_checkpoint else 1
+        return self._go_on(steps, 0.0, trace=True)
+
+    def _go_on(self, iterations: int, pace: float, trace: bool) -> str | None:
+        run = self.document.run
         if run.state.iteration + iterations > MAX_TOTAL_ITERATIONS:
             return self._refuse(f"This run cannot go on past {MAX_TOTAL_ITERATIONS:,} "
                                 "iterations in all.")
@@ -118,10 +145,10 @@ class RunController(QObject):
         except DataError as exc:
             return self._refuse(f"Cannot continue: {exc}")
         if not _same_table(table, run.dataset):
-            run = Run(table, run.state, run.history)
+            run = Run(table, run.state, run.history, number=run.number)
             self.document.set_run(run)
             note = "Continuing on the table as it is now: it was edited since this run started."
-        self._launch(run, iterations, pace)
+        self._launch(run, iterations, pace, trace)
         if note:
             self.message.emit(note, False)
         return None
@@ -143,7 +170,7 @@ class RunController(QObject):
             self.message.emit("The table was replaced, so the run on the previous table was "
                               "put away: press Train to train on this one.", False)
 
-    def _launch(self, run: Run, iterations: int, pace: float) -> None:
+    def _launch(self, run: Run, iterations: int, pace: float, trace: bool = False) -> None:
         self.run_id += 1
         self._advice = None
         self._running = True
@@ -151,9 +178,13 @@ class RunController(QObject):
         self._pace = pace
         self._first = run.state.iteration
         self._started = time.perf_counter()
+        self.document.keep_run(run)
         self.running_changed.emit(True)
         self._worker.clear_stop()
-        self._request.emit(RunRequest(self.run_id, run.dataset, run.state, iterations, pace))
+        # At a slow-motion pace every step comes with its numbers, for the step panel.
+        trace = trace or 0 < pace <= TRACE_PACE
+        self._request.emit(RunRequest(self.run_id, run.dataset, run.state, iterations, pace,
+                                      trace))
 
     def stop(self) -> None:
         if self._running:
@@ -177,7 +208,7 @@ class RunController(QObject):
     def _on_progress(self, progress: Progress) -> None:
         if progress.run_id != self.run_id:
             return  # a stale batch from an earlier run
-        self.document.record_progress(progress.checkpoints, progress.state)
+        self.document.record_progress(progress.checkpoints, progress.state, progress.step)
         if progress.advice and progress.advice != self._advice:
             self._advice = progress.advice
             self.message.emit(progress.advice, False)
@@ -198,6 +229,7 @@ class RunController(QObject):
             return
         self._running = False
         self.document.record_progress(None, end.state)
+        self.document.run_ended(time.perf_counter() - self._started)
         if end.how is RunEnd.FINISHED:
             self.fraction.emit(1.0)
         self.running_changed.emit(False)

@@ -26,6 +26,8 @@ from model.document import Change, Document
 _Index = QModelIndex | QPersistentModelIndex
 _TARGET_BRUSH = QBrush(QColor(255, 244, 214))
 _HELD_OUT_BRUSH = QBrush(QColor(235, 235, 235))
+#: The row the latest step drew (a soft yellow, like a highlighter).
+_STEP_BRUSH = QBrush(QColor(255, 236, 140))
 _WRONG_BRUSH = QBrush(QColor(176, 0, 32))
 _REFUSED_BRUSH = QBrush(QColor(250, 205, 210))  # the cell whose edit was just refused
 _BLOCK = 1024  # rows whose predictions are computed together
@@ -54,8 +56,10 @@ class DatasetTableModel(QAbstractTableModel):
         self.document = document
         self.undo_stack = undo_stack
         self._order: np.ndarray | None = None  # view row -> data row, when sorted
+        self._step_row: int | None = None  # data row the latest step drew
         self._weights: np.ndarray | None = None
         self._bias = 0.0
+        self._scaling = None
         self._blocks: dict[int, tuple[np.ndarray, np.ndarray]] = {}
         self._held_out = np.zeros(document.n_rows, dtype=bool)
         #: (data row, column, why) of the last refused edit, until the next edit succeeds
@@ -95,12 +99,15 @@ class DatasetTableModel(QAbstractTableModel):
         return int(np.flatnonzero(self._order == data_row)[0])
 
     # -- what the neuron thinks ------------------------------------------------
-    def set_neuron(self, weights: np.ndarray | None, bias: float = 0.0) -> None:
-        """Show the predictions of a neuron (None: no neuron, the columns are empty)."""
+    def set_neuron(self, weights: np.ndarray | None, bias: float = 0.0, scaling=None) -> None:
+        """Show the predictions of a neuron (None: no neuron, the columns are empty);
+        ``scaling`` when it was trained on standardised features (the table's values are
+        standardised on their way to it, so ŷ answers for the rows as shown)."""
         if weights is not None and len(weights) != self.target_column:
             weights = None  # trained on other columns: its predictions mean nothing here
         self._weights = None if weights is None else np.array(weights, dtype=np.float64)
         self._bias = float(bias)
+        self._scaling = scaling
         self._blocks.clear()
         if self.rowCount():
             self.dataChanged.emit(self.index(0, self.n_data_columns),
@@ -114,17 +121,21 @@ class DatasetTableModel(QAbstractTableModel):
         key = row // _BLOCK
         if key not in self._blocks:
             values = self.document.values[key * _BLOCK:(key + 1) * _BLOCK]
-            p = predict(values[:, :-1], self._weights, self._bias)
+            p = predict(self._seen(values[:, :-1]), self._weights, self._bias)
             with np.errstate(over="ignore", invalid="ignore"):
                 self._blocks[key] = (p, np.square(p - values[:, -1]))
         return self._blocks[key]
+
+    def _seen(self, features: np.ndarray) -> np.ndarray:
+        """Features as the neuron takes them (standardised, when it was trained so)."""
+        return features if self._scaling is None else self._scaling.apply(features)
 
     def predictions(self) -> tuple[np.ndarray, np.ndarray] | None:
         """Every row's prediction and squared error (None without a neuron)."""
         if self._weights is None:
             return None
         values = self.document.values
-        p = predict(values[:, :-1], self._weights, self._bias)
+        p = predict(self._seen(values[:, :-1]), self._weights, self._bias)
         with np.errstate(over="ignore", invalid="ignore"):
             return p, np.square(p - values[:, -1])
 
@@ -142,6 +153,24 @@ class DatasetTableModel(QAbstractTableModel):
 
     def held_out(self) -> np.ndarray:
         return self._held_out.copy()
+
+    def set_step_row(self, row: int | None) -> None:
+        """Highlight the data row the latest step drew (None: no highlight)."""
+        if row is not None and not 0 <= row < self.rowCount():
+            row = None
+        if row == self._step_row:
+            return
+        old, self._step_row = self._step_row, row
+        for changed in (old, row):
+            if changed is not None and changed < self.rowCount():
+                view_row = self.view_row(changed)
+                self.dataChanged.emit(self.index(view_row, 0),
+                                      self.index(view_row, self.columnCount() - 1),
+                                      [Qt.ItemDataRole.BackgroundRole])
+
+    @property
+    def step_row(self) -> int | None:
+        return self._step_row
 
     # -- Qt's model interface ---------------------------------------------------
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: N802 (Qt)
@@ -163,6 +192,8 @@ class DatasetTableModel(QAbstractTableModel):
         if refused and role == Qt.ItemDataRole.ToolTipRole:
             return self._refused[2]
         if role == Qt.ItemDataRole.BackgroundRole:
+            if row == self._step_row:
+                return _STEP_BRUSH
             if held:
                 return _HELD_OUT_BRUSH
             return _TARGET_BRUSH if column == self.target_column else None
@@ -212,10 +243,16 @@ class DatasetTableModel(QAbstractTableModel):
                         else "This row's squared error: how far the output is from the target")
             return None
         target = section == self.target_column
+        labels = self.document.target_labels if target else None
         if role == Qt.ItemDataRole.DisplayRole:
             name = self.document.column_name(section)
+            if labels is not None:
+                return f"{name} (1 = {labels[1]})"
             return f"{name} (target)" if target else name
         if role == Qt.ItemDataRole.ToolTipRole:
+            if labels is not None:
+                return (f"The target, read from text: 0 = {labels[0]}, 1 = {labels[1]}. "
+                        "Edit › Swap which class is 1 turns it round.")
             return ("The target: the answer the neuron learns to give, between 0 and 1"
                     if target else "A feature: one input of the neuron")
         if role == Qt.ItemDataRole.FontRole and target:
@@ -238,8 +275,12 @@ class DatasetTableModel(QAbstractTableModel):
         row, column = self.data_row(index.row()), index.column()
         if column >= self.n_data_columns:
             return False
+        labels = self.document.target_labels if column == self.target_column else None
         try:
-            number = parse_cell(str(value), column == self.target_column)
+            if labels is not None and str(value).strip() in labels:
+                number = float(labels.index(str(value).strip()))  # a class typed by its name
+            else:
+                number = parse_cell(str(value), column == self.target_column)
         except DataError as exc:
             text = f"Row {row + 1}, column '{self.names[column]}': {exc}; the old value was kept"
             self.clear_refusal()
@@ -309,11 +350,16 @@ class DatasetTableModel(QAbstractTableModel):
             self.clear_refusal()  # the table changed: the refused edit is behind the person
         else:
             self._refused = None  # the rows moved: every row is repainted below
+        if change.kind != "cells":
+            self._step_row = None  # its number now names another row
         n = self.document.n_rows
         if change.kind == "cells":
             columns = (*change.columns, self.n_data_columns, self.n_data_columns + 1)
             top, bottom = (change.first, change.last) if self._order is None else (0, n - 1)
             self.dataChanged.emit(self.index(top, min(columns)), self.index(bottom, max(columns)))
+            if self.target_column in change.columns:  # its texts may have swapped
+                self.headerDataChanged.emit(Qt.Orientation.Horizontal, self.target_column,
+                                            self.target_column)
             return
         if change.kind == "insert":
             count = change.last - change.first + 1
@@ -357,7 +403,17 @@ class DatasetTableModel(QAbstractTableModel):
         from then on, and undoing the replacement gives the old table its own name back."""
         values = np.column_stack([dataset.features, dataset.target]).astype(np.float64)
         self.undo_stack.push(_ReplaceTable(self.document, list(dataset.column_names), values, text,
-                                           file_name))
+                                           dataset.target_labels, file_name))
+
+    def swap_classes(self) -> str:
+        """Turn a text target round, so the other text is 1 (undoable); the message to show.
+        :class:`DataError` when the target is numbers."""
+        labels = self.document.target_labels
+        if labels is None:
+            raise DataError("only a target read from two text values can be swapped")
+        self.undo_stack.push(_SwapClasses(self.document, f"Make {labels[0]!r} class 1"))
+        return (f"'{self.names[self.target_column]}': now 1 = {labels[0]}, 0 = {labels[1]}; "
+                "Ctrl+Z turns it back.")
 
     # -- the clipboard -------------------------------------------------------------------
     def copy_block(self, rows: list[int], columns: list[int]) -> str:
@@ -459,13 +515,14 @@ class _InsertRows(QUndoCommand):
     def __init__(self, document: Document, row: int, values: np.ndarray, text: str):
         super().__init__(text)
         self._document, self._row, self._values = document, row, values
+        self._ids = None  # the new rows' ids, kept so that a redo gives them back
 
     @property
     def nbytes(self) -> int:
         return self._values.nbytes
 
     def redo(self) -> None:
-        self._document.insert_rows(self._row, self._values)
+        self._ids = self._document.insert_rows(self._row, self._values, self._ids)
 
     def undo(self) -> None:
         self._document.remove_rows(list(range(self._row, self._row + len(self._values))))
@@ -476,25 +533,28 @@ class _RemoveRows(QUndoCommand):
         super().__init__(text)
         self._document, self._rows = document, rows
         self._removed = np.empty((0, 0))
+        self._ids = np.empty(0, dtype=np.int64)
 
     @property
     def nbytes(self) -> int:
-        return self._removed.nbytes
+        return self._removed.nbytes + self._ids.nbytes
 
     def redo(self) -> None:
+        self._ids = self._document.row_ids[self._rows].copy()  # back with their rows on undo
         self._removed = self._document.remove_rows(self._rows)
 
     def undo(self) -> None:
-        self._document.restore_rows(self._rows, self._removed)
+        self._document.restore_rows(self._rows, self._removed, self._ids)
 
 
 class _ReplaceTable(QUndoCommand):
     def __init__(self, document: Document, names: list[str], values: np.ndarray, text: str,
-                 file_name: str | None = None):
+                 labels: tuple[str, str] | None = None, file_name: str | None = None):
         super().__init__(text)
         self._document = document
-        self._new = (names, values)
-        self._old = (document.names, document.values.copy())
+        self._new = (names, values, None, labels)
+        self._old = (document.names, document.values.copy(), document.row_ids.copy(),
+                     document.target_labels)
         self._file_name = file_name
         self._old_file = (document.path, document.name)
 
@@ -511,3 +571,22 @@ class _ReplaceTable(QUndoCommand):
         self._document.replace_table(*self._old)
         if self._file_name is not None:
             self._document.set_file(*self._old_file)
+
+
+class _SwapClasses(QUndoCommand):
+    """Which of a text target's two values is 1."""
+
+    def __init__(self, document: Document, text: str):
+        super().__init__(text)
+        self._document = document
+        self._old = np.empty(0)
+
+    @property
+    def nbytes(self) -> int:
+        return self._old.nbytes
+
+    def redo(self) -> None:
+        self._old = self._document.swap_target_labels()
+
+    def undo(self) -> None:
+        self._document.swap_target_labels(self._old)

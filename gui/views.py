@@ -21,6 +21,8 @@ from .error_plot import ErrorPlot
 from .parameters import ParametersBox
 from .predict_panel import PredictPanel
 from .run_controller import RunController
+from .sigmoid_plot import SigmoidPlot
+from .step_panel import StepPanel
 from .table_model import DatasetTableModel
 from .worker import RunEnd, RunEnded
 
@@ -50,6 +52,8 @@ class RunViews(QObject):
         self._neuron_dirty = False
         self._neuron_drawn = 0.0
         self._redraw = QTimer(self, interval=33, timeout=self._redraw_run)
+        #: set by the window: True while something else (a sweep) trains
+        self.busy_elsewhere = lambda: False
         document.run_changed.connect(self.run_changed)
         document.run_progressed.connect(self._progressed)
         runs.running_changed.connect(self._running_changed)
@@ -92,7 +96,17 @@ class RunViews(QObject):
         # The last checkpoint is usually before the last iteration: name both.
         last = (f" Last error {history.train_error[-1]:.6g}, at iteration "
                 f"{int(history.iteration[-1]):,}." if history is not None and len(history) else "")
-        if end.how is RunEnd.FINISHED:
+        step = self.document.step
+        warnings = self.document.run.warnings() if self.document.run is not None else []
+        if end.how is RunEnd.FINISHED and step is not None and step.iteration + 1 == done:
+            self.message.emit(f"Step {done:,}: learned from row {step.row + 1}; its numbers are "
+                              "in the One step tab. F10 takes the next.", False)
+        elif warnings and end.how is not RunEnd.CRASHED:
+            # A run that "finished" without learning must not look like a success.
+            how = "Finished" if end.how is RunEnd.FINISHED else "Stopped at"
+            self.message.emit(f"{how} {done:,} iterations, but the neuron stopped learning: "
+                              f"{warnings[0]}", True)
+        elif end.how is RunEnd.FINISHED:
             self.message.emit(f"Finished {done:,} iterations.{last}{advice}", False)
         elif end.how is RunEnd.STOPPED:
             self.message.emit(f"Stopped at iteration {done:,}.{last}", False)
@@ -117,17 +131,25 @@ class RunViews(QObject):
         self._neuron_dirty = False
         state = self.document.run.state if self.document.run_fits_table() else None
         for view in self.neuron_views:
-            view.set_neuron(None if state is None else state.weights,
-                            0.0 if state is None else state.bias)
+            if state is not None and state.scaling is not None:
+                # Trained on standardised inputs: the views stay in the data's units.
+                view.set_neuron(state.weights, state.bias, state.scaling)
+            else:
+                view.set_neuron(None if state is None else state.weights,
+                                0.0 if state is None else state.bias)
 
     def describe_model(self) -> None:
         run, label = self.document.run, self.parameters.model_label
+        idle = not self.runs.running
+        self.parameters.show_warnings(run.warnings() if run is not None and idle else [])
         if run is None:
             label.clear()
             return
         weights = ", ".join(f"{w:.4g}" for w in run.state.weights)
         train_acc, test_acc = run.accuracy()
         text = f"Weights [{weights}], bias {run.state.bias:.4g}"
+        if run.state.scaling is not None:
+            text += " (on standardised features)"
         if train_acc is not None:
             text += f"\nAccuracy on training rows: {train_acc:.0%}"
         if test_acc is not None:
@@ -135,7 +157,8 @@ class RunViews(QObject):
         label.setText(text)
 
     def update_buttons(self) -> None:
-        p, idle, run = self.parameters, not self.runs.running, self.document.run
+        p, run = self.parameters, self.document.run
+        idle = not self.runs.running and not self.busy_elsewhere()
         p.train_button.setEnabled(idle)
         p.stop_button.setEnabled(not idle)
         why_not = self.runs.why_not_continue()
@@ -149,8 +172,10 @@ class TableViews(QObject):
 
     def __init__(self, document: Document, table_model: DatasetTableModel,
                  boundary_panel: BoundaryPanel, predict_panel: PredictPanel,
-                 parameters: ParametersBox, run_views: RunViews, parent=None) -> None:
+                 parameters: ParametersBox, run_views: RunViews,
+                 sigmoid_plot: SigmoidPlot | None = None, parent=None) -> None:
         super().__init__(parent)
+        self.sigmoid_plot = sigmoid_plot
         self.document, self.table_model = document, table_model
         self.boundary_panel, self.predict_panel = boundary_panel, predict_panel
         self.parameters, self.run_views = parameters, run_views
@@ -179,4 +204,43 @@ class TableViews(QObject):
         mask = doc.held_out()
         self.table_model.set_held_out(mask)
         self.boundary_panel.set_data(doc.values, doc.names, mask)
+        if self.sigmoid_plot is not None:
+            self.sigmoid_plot.set_data(doc.values, mask)
         self.run_views.update_buttons()
+
+
+class StepViews(QObject):
+    """What shows the latest step: the step panel, the drawn row's highlight in the table,
+    the boundary plot's ghost line, arrow and ring, and the sigmoid view's ring.  Redrawn
+    once per event-loop turn after the run moved (a fast run has no step to show: they
+    clear; a step, or a run at the slow-motion pace, fills them)."""
+
+    def __init__(self, document: Document, step_panel: StepPanel, table_model: DatasetTableModel,
+                 boundary_panel: BoundaryPanel, sigmoid_plot: SigmoidPlot, parent=None) -> None:
+        super().__init__(parent)
+        self.document, self.step_panel, self.table_model = document, step_panel, table_model
+        self.boundary_panel, self.sigmoid_plot = boundary_panel, sigmoid_plot
+        self._timer = QTimer(self, interval=0, singleShot=True, timeout=self.refresh)
+        document.run_changed.connect(self._timer.start)
+        document.run_progressed.connect(lambda checkpoints: self._timer.start())
+        document.table_changed.connect(self._table_changed)
+
+    def _table_changed(self, change: Change) -> None:
+        if change.kind == "reset":
+            self.step_panel.set_parameter_count(self.document.n_features)
+        self._timer.start()
+
+    @Slot()
+    def refresh(self) -> None:
+        doc = self.document
+        step = doc.step if doc.run_fits_table() else None
+        names = [] if doc.run is None else list(doc.run.dataset.column_names[:-1])
+        self.step_panel.show_step(step, names)
+        # A row number means the same row only while the table has as many rows as the run's.
+        row = None
+        if step is not None and doc.run is not None and doc.run.dataset.n_rows == doc.n_rows:
+            row = step.row
+        self.table_model.set_step_row(row)
+        self.boundary_panel.set_step(step if row is not None else None,
+                                     None if doc.run is None else doc.run.state.scaling)
+        self.sigmoid_plot.set_step_row(row)

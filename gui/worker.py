@@ -20,9 +20,14 @@ from dataclasses import dataclass
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
 from model import Checkpoints, Dataset, RunState, Training
+from model.step import StepDetails
 
 #: Seconds between two batches sent to the GUI (about 30 a second).
 BATCH_INTERVAL = 1 / 30
+
+#: At this pace (iterations per second) or slower, every step is taken one at a time with
+#: all its numbers, so the step panel follows the run live ("slow motion").
+TRACE_PACE = 10.0
 
 #: Every training thread made, so that tests can check none is left running.
 THREADS: weakref.WeakSet[QThread] = weakref.WeakSet()
@@ -49,6 +54,8 @@ class RunRequest:
     start: RunState
     iterations: int
     pace: float  # iterations per second; 0 is as fast as possible
+    #: hand over the numbers of the last step (and of every step at a slow-motion pace)
+    trace: bool = False
 
 
 @dataclass(frozen=True)
@@ -60,6 +67,8 @@ class Progress:
     state: RunState
     #: a sentence when checking the error takes most of the run's time, else None
     advice: str | None = None
+    #: every number of the latest step, when it was taken one at a time
+    step: StepDetails | None = None
 
 
 class RunEnd(enum.Enum):
@@ -116,6 +125,9 @@ class TrainingWorker(QObject):
             self.ended.emit(RunEnded(request.run_id, RunEnd.CRASHED, f"training failed: {exc}",
                                      request.start))
             return
+        if request.trace:
+            self._run_traced(request, training)
+            return
         chunk = training.chunk_size()
         pace = request.pace
         if pace > 0:
@@ -148,7 +160,48 @@ class TrainingWorker(QObject):
             how, message = RunEnd.FAILED, training.stop_reason or ""
         self.ended.emit(RunEnded(request.run_id, how, message, training.snapshot()))
 
-    def _send(self, run_id: int, parts: list[Checkpoints], training: Training) -> None:
+    def _run_traced(self, request: RunRequest, training: Training) -> None:
+        """Steps with their numbers: every step at a slow-motion pace (each one handed
+        over as it is taken, then a wait); else the steps but the last as a plain run, and
+        the last one with its numbers."""
+        how, message = RunEnd.FINISHED, ""
+        remaining = request.iterations
+        slow = 0 < request.pace <= TRACE_PACE
+        try:
+            if not slow and remaining > 1:
+                pending: list[Checkpoints] = []
+                last_sent = time.perf_counter()
+                for part in training.run(remaining - 1):
+                    if len(part):
+                        pending.append(part)
+                    if time.perf_counter() - last_sent >= BATCH_INTERVAL:
+                        self._send(request.run_id, pending, training)
+                        pending, last_sent = [], time.perf_counter()
+                    if self._stop.is_set():
+                        break
+                self._send(request.run_id, pending, training)
+                remaining = request.iterations - (training.iteration - request.start.iteration)
+            while remaining > 0 and not training.failed:
+                if self._stop.is_set():
+                    how = RunEnd.STOPPED
+                    break
+                started = time.perf_counter()
+                details, part = training.step()
+                remaining -= 1
+                self._send(request.run_id, [part], training, details)
+                if slow and remaining > 0:
+                    wait = 1 / request.pace - (time.perf_counter() - started)
+                    if wait > 0 and self._stop.wait(wait):
+                        how = RunEnd.STOPPED
+                        break
+        except Exception as exc:  # a bug must not kill the thread silently
+            how, message = RunEnd.CRASHED, f"training failed: {exc}"
+        if training.failed:
+            how, message = RunEnd.FAILED, training.stop_reason or ""
+        self.ended.emit(RunEnded(request.run_id, how, message, training.snapshot()))
+
+    def _send(self, run_id: int, parts: list[Checkpoints], training: Training,
+              step: StepDetails | None = None) -> None:
         batch = Checkpoints.concatenate(parts, training.has_test)
         self.progress.emit(Progress(run_id, batch, training.snapshot(),
-                                    training.checkpoint_advice()))
+                                    training.checkpoint_advice(), step))

@@ -79,12 +79,21 @@ class Dataset:
         ``d`` column names (``x1``, ``x2``, ... when none are given).
     target_name
         The target column's name.
+    row_ids
+        ``(n,)`` int64 array: a whole number per row that stays with the row while rows
+        are added and deleted around it (``0 .. n-1`` when none are given).  Whether a row
+        is held out of training is decided from its id and the seed.
+    target_labels
+        For a target read from two text values: the text of 0, then of 1 (None for a
+        target of numbers).
     """
 
     features: np.ndarray
     target: np.ndarray
     feature_names: tuple[str, ...] | None = None
     target_name: str = "y"
+    row_ids: np.ndarray | None = None
+    target_labels: tuple[str, str] | None = None
 
     @classmethod
     def from_arrays(
@@ -93,9 +102,12 @@ class Dataset:
         target: Sequence[float] | np.ndarray,
         feature_names: Sequence[str] | None = None,
         target_name: str = "y",
+        row_ids: Sequence[int] | np.ndarray | None = None,
+        target_labels: Sequence[str] | None = None,
     ) -> Dataset:
         """Check the values and build a data set; raise :class:`DataError` if they are bad."""
-        return cls(features, target, feature_names, target_name)
+        return cls(features, target, feature_names, target_name, row_ids,
+                   None if target_labels is None else tuple(target_labels))
 
     def __post_init__(self) -> None:
         # Here rather than in a factory, so that no path (dataclasses.replace included)
@@ -104,6 +116,8 @@ class Dataset:
         object.__setattr__(self, "features", x)
         object.__setattr__(self, "target", y)
         object.__setattr__(self, "feature_names", names)
+        object.__setattr__(self, "row_ids", _checked_ids(self.row_ids, y.shape[0]))
+        object.__setattr__(self, "target_labels", checked_labels(self.target_labels))
 
     @property
     def n_rows(self) -> int:
@@ -122,6 +136,34 @@ class Dataset:
     def is_binary(self) -> bool:
         """True when every target is exactly 0 or 1, so accuracy makes sense."""
         return bool(np.all((self.target == 0.0) | (self.target == 1.0)))
+
+
+def _checked_ids(row_ids, n_rows: int) -> np.ndarray:
+    """A read-only int64 copy of the row ids (``0 .. n-1`` for None)."""
+    if row_ids is None:
+        ids = np.arange(n_rows, dtype=np.int64)
+    else:
+        try:
+            ids = np.array(row_ids, dtype=np.int64).reshape(-1)
+        except (TypeError, ValueError, OverflowError) as exc:
+            raise DataError(f"the row ids must be whole numbers ({exc})") from None
+        if ids.shape[0] != n_rows:
+            raise DataError(f"{ids.shape[0]} row ids were given for {n_rows} rows")
+        if ids.size and ids.min() < 0:
+            raise DataError("the row ids must not be negative")
+    ids.setflags(write=False)
+    return ids
+
+
+def checked_labels(labels) -> tuple[str, str] | None:
+    """The texts a target's 0 and 1 stand for, checked: two different, non-empty texts."""
+    if labels is None:
+        return None
+    labels = tuple(labels)
+    if (len(labels) != 2 or not all(isinstance(t, str) and t.strip() for t in labels)
+            or labels[0] == labels[1]):
+        raise DataError(f"a text target needs two different texts for 0 and 1, not {labels!r}")
+    return labels
 
 
 def parse_cell(text: str, is_target: bool, name: str | None = None) -> float:

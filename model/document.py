@@ -11,29 +11,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Literal
+from typing import Literal
 
 import numpy as np
 
 from .dataset import Dataset
+from .diagnosis import run_warnings
 from .errors import DataError
+from .events import Event
 from .history import History
+from .runs import KeptRun, RunBook, fingerprint
 from .session import Session
-from .training import Checkpoints, RunState, Training, TrainConfig, accuracy, split_rows
-
-
-class Event:
-    """A list of callbacks, called in the order they were connected."""
-
-    def __init__(self) -> None:
-        self._callbacks: list[Callable] = []
-
-    def connect(self, callback: Callable) -> None:
-        self._callbacks.append(callback)
-
-    def emit(self, *args) -> None:
-        for callback in list(self._callbacks):
-            callback(*args)
+from .step import StepDetails
+from .training import Checkpoints, RunState, Training, TrainConfig, accuracy, run_split, split_rows
 
 
 @dataclass(frozen=True)
@@ -60,12 +50,13 @@ class Run:
     dataset: Dataset
     state: RunState
     history: History
+    #: its number in the document's kept runs (None until it is kept)
+    number: int | None = None
     train_rows: np.ndarray = field(init=False)
     test_rows: np.ndarray = field(init=False)
 
     def __post_init__(self) -> None:
-        c = self.state.config
-        self.train_rows, self.test_rows = split_rows(self.dataset.n_rows, c.test_fraction, c.seed)
+        self.train_rows, self.test_rows = run_split(self.dataset, self.state.config)
 
     @classmethod
     def fresh(cls, dataset: Dataset, state: RunState) -> Run:
@@ -86,6 +77,12 @@ class Run:
         return (accuracy(p[self.train_rows], y[self.train_rows]),
                 accuracy(p[self.test_rows], y[self.test_rows]))
 
+    def warnings(self) -> list[str]:
+        """Plain sentences when the run stopped learning: saturated predictions, vanished
+        gradients, a flat error (see :mod:`model.diagnosis`); empty when all is well."""
+        return run_warnings(self.dataset, self.state, self.train_rows,
+                            self.history.train_error, self.history.iteration)
+
 
 class Document:
     """The table, the parameters, the run and the file.
@@ -97,7 +94,7 @@ class Document:
     - ``config_changed``: the parameters were set;
     - ``run_changed``: a run started, was replaced or forgotten (not on every batch);
     - ``run_progressed(checkpoints or None)``: the current run has a newer state, and
-      these new checkpoints;
+      these new checkpoints (and, after a step taken one at a time, :attr:`step`);
     - ``file_changed``: the document's file or name changed.
     """
 
@@ -110,8 +107,16 @@ class Document:
         self.file_changed = Event()
         self._names = list(dataset.column_names)
         self._values = _table(dataset)
+        # Each row's id stays with it while rows are added and deleted around it, so that
+        # whether it is held out (decided from its id and the seed) never changes under it.
+        self._ids = np.array(dataset.row_ids, dtype=np.int64)
+        self._next_id = _next_id(self._ids)
+        self._labels = dataset.target_labels
         self._config = TrainConfig()
         self._run: Run | None = None
+        self._step: StepDetails | None = None
+        #: every run made, to compare (the current one among them)
+        self.runs = RunBook()
         self._path: Path | None = None
         self._name = name
 
@@ -138,15 +143,43 @@ class Document:
     def n_features(self) -> int:
         return len(self._names) - 1
 
+    @property
+    def row_ids(self) -> np.ndarray:
+        """Each row's id (a read-only view): whole numbers that stay with their rows."""
+        view = self._ids.view()
+        view.flags.writeable = False
+        return view
+
     def dataset(self) -> Dataset:
         """The table as a checked :class:`Dataset` (a copy)."""
         return Dataset.from_arrays(self._values[:, :-1], self._values[:, -1],
-                                   self._names[:-1], self._names[-1])
+                                   self._names[:-1], self._names[-1], self._ids, self._labels)
+
+    @property
+    def target_labels(self) -> tuple[str, str] | None:
+        """The texts the target's 0 and 1 stand for (None: the target is numbers)."""
+        return self._labels
+
+    def swap_target_labels(self, old: np.ndarray | None = None) -> np.ndarray:
+        """Turn a text target round: the other text becomes 1 (each target ``y`` becomes
+        ``1 - y``, or ``old`` when undoing).  One ``"cells"`` change of the target column.
+        Returns the target column as it was, for undoing."""
+        if self._labels is None:
+            raise DataError("the target is numbers, not two text values: there is nothing to swap")
+        column = len(self._names) - 1
+        before = self._values[:, column].copy()
+        change = Change("cells", 0, self.n_rows - 1, (column,))
+        self.table_about_to_change.emit(change)
+        self._labels = (self._labels[1], self._labels[0])
+        self._values[:, column] = 1.0 - before if old is None else old
+        self.table_changed.emit(change)
+        return before
 
     def held_out(self) -> np.ndarray:
         """Which rows the parameters as set now would hold out of training."""
         mask = np.zeros(self.n_rows, dtype=bool)
-        mask[split_rows(self.n_rows, self._config.test_fraction, self._config.seed)[1]] = True
+        c = self._config
+        mask[split_rows(self.n_rows, c.test_fraction, c.seed, self._ids)[1]] = True
         return mask
 
     def write_rows(self, rows: list[int], left: int, block: np.ndarray) -> np.ndarray:
@@ -164,7 +197,7 @@ class Document:
         added = block.shape[0] - len(rows)
         if added:
             at = self.n_rows
-            self._insert(at, np.zeros((added, len(self._names))))
+            self._insert(at, np.zeros((added, len(self._names))), None)
             rows = rows + list(range(at, at + added))
         change = Change("cells", min(rows), max(rows), tuple(range(left, left + width)))
         self.table_about_to_change.emit(change)
@@ -183,45 +216,68 @@ class Document:
             self._values[rows, left:left + old.shape[1]] = old
             self.table_changed.emit(change)
 
-    def insert_rows(self, at: int, rows: np.ndarray) -> None:
-        """Insert ``rows`` (each features then target) before row ``at``."""
-        self._insert(at, np.atleast_2d(np.asarray(rows, dtype=np.float64)))
+    def insert_rows(self, at: int, rows: np.ndarray, ids: np.ndarray | None = None) -> np.ndarray:
+        """Insert ``rows`` (each features then target) before row ``at``, with the row ids
+        ``ids`` (new ones by default: pass back the returned ids to redo an insertion
+        exactly).  Returns the rows' ids."""
+        return self._insert(at, np.atleast_2d(np.asarray(rows, dtype=np.float64)), ids)
 
     def remove_rows(self, rows: list[int]) -> np.ndarray:
-        """Remove the given rows; returns them (in ascending row order) for undoing."""
+        """Remove the given rows; returns them (in ascending row order) for undoing
+        (their ids: :attr:`row_ids` before the removal)."""
         rows = sorted(set(rows))
         removed = self._values[rows].copy()
         for first, last in reversed(_runs(rows)):
             self._remove_range(first, last)
         return removed
 
-    def restore_rows(self, rows: list[int], values: np.ndarray) -> None:
-        """Undo :meth:`remove_rows`: put ``values`` back at the sorted ``rows``."""
+    def restore_rows(self, rows: list[int], values: np.ndarray,
+                     ids: np.ndarray | None = None) -> None:
+        """Undo :meth:`remove_rows`: put ``values`` back at the sorted ``rows``, with the
+        ids they had (``ids``, in the same order) so they are held out as before."""
         rows = sorted(rows)
         start = 0
         for first, last in _runs(rows):
             count = last - first + 1
-            self._insert(first, values[start:start + count])
+            self._insert(first, values[start:start + count],
+                         None if ids is None else ids[start:start + count])
             start += count
 
-    def replace_table(self, names: list[str], values: np.ndarray) -> None:
-        """Replace the whole table (columns too): one ``"reset"`` change."""
+    def replace_table(self, names: list[str], values: np.ndarray,
+                      ids: np.ndarray | None = None,
+                      labels: tuple[str, str] | None = None) -> None:
+        """Replace the whole table (columns too): one ``"reset"`` change.  The rows get the
+        ids ``ids`` (``0 .. n-1`` by default, as a file read headless gets); ``labels`` are
+        the texts of a text target's 0 and 1."""
         change = Change("reset")
+        values = np.array(values, dtype=np.float64, copy=True)
+        ids = (np.arange(values.shape[0], dtype=np.int64) if ids is None
+               else np.array(ids, dtype=np.int64))
         self.table_about_to_change.emit(change)
         self._names = list(names)
-        self._values = np.array(values, dtype=np.float64, copy=True)
+        self._values = values
+        self._ids = ids
+        self._next_id = max(self._next_id, _next_id(ids))
+        self._labels = labels
         self.table_changed.emit(change)
 
-    def _insert(self, at: int, rows: np.ndarray) -> None:
+    def _insert(self, at: int, rows: np.ndarray, ids: np.ndarray | None) -> np.ndarray:
+        if ids is None:
+            ids = np.arange(self._next_id, self._next_id + rows.shape[0], dtype=np.int64)
+        ids = np.asarray(ids, dtype=np.int64)
+        self._next_id = max(self._next_id, _next_id(ids))
         change = Change("insert", at, at + rows.shape[0] - 1)
         self.table_about_to_change.emit(change)
         self._values = np.concatenate([self._values[:at], rows, self._values[at:]])
+        self._ids = np.concatenate([self._ids[:at], ids, self._ids[at:]])
         self.table_changed.emit(change)
+        return ids.copy()
 
     def _remove_range(self, first: int, last: int) -> None:
         change = Change("remove", first, last)
         self.table_about_to_change.emit(change)
         self._values = np.delete(self._values, np.s_[first:last + 1], axis=0)
+        self._ids = np.delete(self._ids, np.s_[first:last + 1])
         self.table_changed.emit(change)
 
     # -- the parameters -------------------------------------------------------------
@@ -240,15 +296,98 @@ class Document:
         return self._run
 
     def set_run(self, run: Run | None) -> None:
+        previous = self._run
         self._run = run
+        self._step = None
+        if previous is not None and (run is None or previous.number != run.number):
+            kept = self.runs.get(previous.number)
+            if kept is not None and not kept.running:
+                kept.compact()  # no longer the current run: a display copy is enough
         self.run_changed.emit()
 
-    def record_progress(self, checkpoints: Checkpoints | None, state: RunState) -> None:
-        """New checkpoints of the current run (if any) and its state after them."""
+    # -- kept runs -------------------------------------------------------------------------
+    def keep_run(self, run: Run) -> KeptRun:
+        """Make ``run`` (about to be trained) a kept run, or find the one it continues."""
+        kept = self.runs.get(run.number)
+        if kept is None:
+            kept = self.runs.add(run.state.config, fingerprint(run.dataset), run.state,
+                                 run.history, running=True, train_rows=int(run.train_rows.size))
+            run.number = kept.number
+        else:
+            kept.running = True
+            if kept.history is not run.history:
+                kept.attach(run.history)
+            kept.fingerprint = fingerprint(run.dataset)
+            self.runs.touch(kept)
+        return kept
+
+    def run_ended(self, seconds: float) -> None:
+        """The current run's training ended after ``seconds`` more of training."""
+        run = self._run
+        kept = None if run is None else self.runs.get(run.number)
+        if kept is None:
+            return
+        self.update_kept(kept, run.state, seconds, run.dataset)
+        kept.running = False
+        self.runs.touch(kept)
+
+    @staticmethod
+    def update_kept(kept: KeptRun, state: RunState, seconds: float, dataset: Dataset) -> None:
+        """A kept run's state, time and final errors and accuracies after its training."""
+        kept.state = state
+        kept.seconds += seconds
+        _, train, test = kept.curve()
+        kept.train_error = float(train[-1]) if len(train) else None
+        kept.test_error = float(test[-1]) if test is not None and len(test) else None
+        train_rows, test_rows = run_split(dataset, state.config)
+        if state.weights.shape[0] == dataset.n_features:
+            p = state.predict(dataset.features)
+            y = dataset.target
+            kept.train_accuracy = accuracy(p[train_rows], y[train_rows])
+            kept.test_accuracy = accuracy(p[test_rows], y[test_rows])
+
+    def show_kept(self, number: int) -> str | None:
+        """Make kept run ``number`` the current run: its parameters in the boxes, its neuron
+        in every view, its curve bold; Continue then goes on with it.  Returns why it cannot
+        (None when it could)."""
+        kept = self.runs.get(number)
+        if kept is None:
+            return "There is no such run."
+        if self._run is not None and self._run.number == number:
+            return None
+        if kept.running:
+            return f"{kept.label} is still training."
+        if kept.state.weights.shape[0] != self.n_features:
+            return (f"{kept.label} was trained on {kept.state.weights.shape[0]} features; the "
+                    f"table has {self.n_features}.")
+        checkpoints = kept.checkpoints()
+        history = History(checkpoints.test_error is not None)
+        history.extend(checkpoints)
+        run = Run(self.dataset(), kept.state, history, number=kept.number)
+        self.set_config(kept.config)
+        self.set_run(run)
+        return None
+
+    def table_fingerprint(self) -> str:
+        return fingerprint(self.dataset())
+
+    @property
+    def step(self) -> StepDetails | None:
+        """Every number of the current run's latest step, when it was taken one at a time
+        (Step, or a run at the slow-motion pace); None otherwise."""
+        return self._step
+
+    def record_progress(self, checkpoints: Checkpoints | None, state: RunState,
+                        step: StepDetails | None = None) -> None:
+        """New checkpoints of the current run (if any), its state after them, and the
+        details of its latest step when they were computed (else the old ones are dropped,
+        as they no longer describe the neuron shown)."""
         if self._run is None:
             return
         if checkpoints is not None:
             self._run.history.extend(checkpoints)
+        if step is not None or state.iteration != self._run.state.iteration:
+            self._step = step
         self._run.state = state
         self.run_progressed.emit(checkpoints)
 
@@ -272,7 +411,8 @@ class Document:
     def open_session(self, session: Session) -> None:
         """Show a session: its table, parameters, run and history."""
         self._run = None
-        self.replace_table(list(session.dataset.column_names), _table(session.dataset))
+        self.replace_table(list(session.dataset.column_names), _table(session.dataset),
+                           session.dataset.row_ids, session.dataset.target_labels)
         self.set_config(session.config)
         run = None
         if session.training is not None:
@@ -299,6 +439,12 @@ class Document:
 
 def _table(dataset: Dataset) -> np.ndarray:
     return np.column_stack([dataset.features, dataset.target]).astype(np.float64)
+
+
+def _next_id(ids: np.ndarray) -> int:
+    """The first id above all of ``ids`` (ids are never reused while a table is open, so
+    an added row never takes over a deleted row's fate)."""
+    return int(ids.max()) + 1 if ids.size else 0
 
 
 def _runs(rows: list[int]) -> list[tuple[int, int]]:

@@ -23,6 +23,10 @@ ALPHA = {alpha!r}
 ITERATIONS = {iterations!r}
 SEED = {seed!r}
 EVERY = {every!r}
+# Standardised features: each column minus MEAN, divided by SCALE (the training rows' mean
+# and standard deviation); None when the run trained on the numbers as they are.
+MEAN = {mean!r}
+SCALE = {scale!r}
 
 
 def sigmoid(z):
@@ -43,8 +47,11 @@ def total_error(features, targets, weights, bias):
 
 
 def main():
-    x_train, y_train = DATA[TRAIN_ROWS, :-1], DATA[TRAIN_ROWS, -1]
-    x_test, y_test = DATA[TEST_ROWS, :-1], DATA[TEST_ROWS, -1]
+    features = DATA[:, :-1]
+    if MEAN is not None:
+        features = (features - np.array(MEAN)) / np.array(SCALE)
+    x_train, y_train = features[TRAIN_ROWS], DATA[TRAIN_ROWS, -1]
+    x_test, y_test = features[TEST_ROWS], DATA[TEST_ROWS, -1]
     random = np.random.RandomState(SEED)
     weights = np.array([random.randn() for _ in range(x_train.shape[1])])
     bias = random.randn()
@@ -83,4 +90,6 @@ def run_script(training: Training) -> str:
         iterations=training.iteration or config.iterations,
         seed=config.seed,
         every=config.every,
+        mean=None if training.scaling is None else training.scaling.mean.tolist(),
+        scale=None if training.scaling is None else training.scaling.scale.tolist(),
     )

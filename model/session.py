@@ -2,8 +2,8 @@
 
 The file is JSON (never pickle), documented in ``docs/session-format.md``::
 
-    {"format": "neuron-lab-session", "version": 1,
-     "data": {"columns": [...], "rows": [[...], ...]},
+    {"format": "neuron-lab-session", "version": 2,
+     "data": {"columns": [...], "rows": [[...], ...], "row_ids": [...]},
      "parameters": {"alpha", "iterations", "seed", "every", "test_fraction"},
      "run": null or {"data": "table" or {"columns", "rows"}, "state": {...},
                      "history": {"iteration", "train_error", "test_error" or null}}}
@@ -28,7 +28,7 @@ from .files import MAX_SESSION_BYTES, read_file_bytes
 from .training import Checkpoints, Training, TrainConfig
 
 FORMAT = "neuron-lab-session"
-VERSION = 1
+VERSION = 2
 SUFFIX = ".neuronlab"
 
 
@@ -44,7 +44,25 @@ class Session:
 
 def _table_json(dataset: Dataset) -> dict[str, Any]:
     rows = np.column_stack([dataset.features, dataset.target]).tolist()
-    return {"columns": list(dataset.column_names), "rows": rows}
+    table = {"columns": list(dataset.column_names), "rows": rows,
+             "row_ids": dataset.row_ids.tolist()}
+    if dataset.target_labels is not None:
+        table["target_labels"] = list(dataset.target_labels)
+    return table
+
+
+def _row_ids(ids: Any, n_rows: int) -> np.ndarray | None:
+    """The saved row ids (None when the file has none: format 1), or ValueError."""
+    if ids is None:
+        return None
+    if (not isinstance(ids, list) or len(ids) != n_rows
+            or not all(isinstance(i, int) and not isinstance(i, bool) and 0 <= i < 2**62
+                       for i in ids)):
+        raise ValueError(f"the row ids are not {n_rows} whole numbers from 0 to 2**62")
+    array = np.array(ids, dtype=np.int64)
+    if np.unique(array).size != n_rows:
+        raise ValueError("two rows have the same id")
+    return array
 
 
 def _table_from_json(table: Any, what: str) -> Dataset:
@@ -55,9 +73,15 @@ def _table_from_json(table: Any, what: str) -> Dataset:
             raise ValueError("a table needs at least one feature column and the target")
         if values.ndim != 2 or values.shape[1] != len(columns):
             raise ValueError("the rows do not match the columns")
-    except (KeyError, TypeError, ValueError, OverflowError, IndexError) as exc:
+        ids = _row_ids(table.get("row_ids"), values.shape[0])
+        labels = table.get("target_labels")
+        if labels is not None and (not isinstance(labels, list)
+                                   or not all(isinstance(t, str) for t in labels)):
+            raise ValueError("the target's texts are not a list of two texts")
+    except (KeyError, TypeError, ValueError, OverflowError, IndexError, AttributeError) as exc:
         raise DataError(f"the {what} in the session is damaged ({exc})") from None
-    return Dataset.from_arrays(values[:, :-1], values[:, -1], columns[:-1], columns[-1])
+    return Dataset.from_arrays(values[:, :-1], values[:, -1], columns[:-1], columns[-1], ids,
+                               labels)
 
 
 def _numbers(values: Any, what: str, whole: bool = False) -> list:
@@ -80,7 +104,9 @@ def session_json(session: Session) -> str:
         training = session.training
         same = (training.dataset.column_names == session.dataset.column_names
                 and np.array_equal(training.dataset.features, session.dataset.features)
-                and np.array_equal(training.dataset.target, session.dataset.target))
+                and np.array_equal(training.dataset.target, session.dataset.target)
+                and np.array_equal(training.dataset.row_ids, session.dataset.row_ids)
+                and training.dataset.target_labels == session.dataset.target_labels)
         history = session.history or Checkpoints.concatenate([], training.has_test)
         run = {
             "data": "table" if same else _table_json(training.dataset),
@@ -96,7 +122,8 @@ def session_json(session: Session) -> str:
         "version": VERSION,
         "data": _table_json(session.dataset),
         "parameters": {"alpha": c.alpha, "iterations": c.iterations, "seed": c.seed,
-                       "every": c.every, "test_fraction": c.test_fraction},
+                       "every": c.every, "test_fraction": c.test_fraction,
+                       "standardize": c.standardize},
         "run": run,
     }
     return json.dumps(document, allow_nan=False, indent=1)
@@ -131,7 +158,13 @@ def parse_session(text: str, source: str | None = None) -> Session:
         run = document.get("run")
         if run is not None:
             run_data = dataset if run["data"] == "table" else _table_from_json(run["data"], "run's data")
-            training = Training.restore(run_data, run["state"])
+            state = run["state"]
+            if (version == 1 and isinstance(state, dict) and isinstance(state.get("config"), dict)
+                    and state["config"].get("test_fraction")):
+                # Format 1 chose held-out rows another way: the run keeps that way, so
+                # that it continues exactly as it would have.
+                state = {**state, "config": {**state["config"], "legacy_split": True}}
+            training = Training.restore(run_data, state)
             h = run["history"]
             history = Checkpoints(
                 np.array(_numbers(h["iteration"], "iterations", whole=True), dtype=np.int64),

@@ -19,6 +19,8 @@ from . import checkpoint_cost, kernel, row_errors
 from .dataset import Dataset
 from .errors import DataError
 from .neuron import predict, sigmoid
+from .scaling import Scaling
+from .step import StepDetails, step_details
 
 MAX_ITERATIONS = 100_000_000
 MAX_SEED = 2**32 - 1
@@ -41,6 +43,12 @@ class TrainConfig:
     seed: int = 42
     every: int = 100
     test_fraction: float = 0.0
+    #: Train on features standardised by the training rows' mean and standard deviation
+    #: (off: the data's own numbers, as the note).
+    standardize: bool = False
+    #: Held-out rows chosen as sessions of format 1 chose them (set only when such a
+    #: session's run is opened, so that it continues exactly; never shown).
+    legacy_split: bool = False
 
     def validate(self) -> None:
         """Raise :class:`DataError` with a plain message if a parameter is out of range."""
@@ -48,6 +56,10 @@ class TrainConfig:
             value = getattr(self, name)
             if not isinstance(value, (int, np.integer)) or isinstance(value, bool):
                 raise DataError(f"the {name} must be a whole number, not {value!r}")
+        if not isinstance(self.legacy_split, bool):
+            raise DataError("the way held-out rows are chosen is not true or false")
+        if not isinstance(self.standardize, bool):
+            raise DataError(f"standardize must be true or false, not {self.standardize!r}")
         for name in ("alpha", "test_fraction"):
             value = getattr(self, name)
             if not isinstance(value, (int, float, np.floating)) or isinstance(value, bool):
@@ -114,13 +126,18 @@ class RunState:
     first_prediction: float
     random_state: tuple
     stop_reason: str | None = None
+    #: how the run standardises its inputs (None: it trains on the data's own numbers)
+    scaling: Scaling | None = None
 
     @property
     def failed(self) -> bool:
         return self.stop_reason is not None
 
     def predict(self, features: np.ndarray) -> np.ndarray:
-        """The output of the neuron in this state for each row of ``features``."""
+        """The output of the neuron in this state for each row of ``features`` (in the
+        data's units: a run that standardises transforms them first)."""
+        if self.scaling is not None:
+            features = self.scaling.apply(features)
         return predict(features, self.weights, self.bias)
 
 
@@ -130,12 +147,56 @@ def _frozen(array: np.ndarray) -> np.ndarray:
     return copy
 
 
-def split_rows(n_rows: int, test_fraction: float, seed: int) -> tuple[np.ndarray, np.ndarray]:
+def _mix64(z: np.ndarray) -> np.ndarray:
+    """SplitMix64's finaliser on unsigned 64-bit integers: every bit of the result depends
+    on every bit of the input (arrays only: NumPy wraps array arithmetic silently)."""
+    z = z ^ (z >> np.uint64(30))
+    z = z * np.uint64(0xBF58476D1CE4E5B9)
+    z = z ^ (z >> np.uint64(27))
+    z = z * np.uint64(0x94D049BB133111EB)
+    return z ^ (z >> np.uint64(31))
+
+
+def row_draws(row_ids: np.ndarray, seed: int) -> np.ndarray:
+    """A number in [0, 1) for each row id, fixed by the seed and the id alone, so that a row
+    keeps its number whatever rows are added or deleted around it.
+
+    The numbers step by the golden ratio from a start drawn from the seed (a Weyl sequence,
+    in exact 64-bit integer arithmetic): consecutive ids spread evenly over [0, 1), so a
+    table whose ids are ``0 .. n-1`` has within one or two of ``f * n`` draws below ``f``,
+    even with eight rows, while the seed moves which rows they are.
+    """
+    start = _mix64(np.array([(int(seed) << 16) ^ _SPLIT_STREAM], dtype=np.uint64))
+    ids = np.asarray(row_ids, dtype=np.int64).astype(np.uint64)
+    z = ids * np.uint64(0x9E3779B97F4A7C15) + start
+    return (z >> np.uint64(11)).astype(np.float64) * 2.0**-53
+
+
+def split_rows(n_rows: int, test_fraction: float, seed: int,
+               row_ids: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Indices of the training rows and of the held-out rows, each in table order.
 
-    ``round(test_fraction * n_rows)`` rows are held out, chosen by a generator of their
-    own; at least one row is always left to train on.
+    Each row is decided on its own: it is held out when its draw (:func:`row_draws`, from
+    the seed and the row's id; ids ``0 .. n-1`` when none are given) is below
+    ``test_fraction``.  So adding or deleting a row never changes whether another row is
+    held out, and about ``test_fraction * n_rows`` rows are held out (within one or two,
+    not exactly that many: see :func:`row_draws`).  At least one row is always left to
+    train on: should every row be drawn, the one with the highest draw trains.  No draw
+    touches the run's own random stream.
     """
+    if test_fraction <= 0 or n_rows <= 1:
+        return np.arange(n_rows), np.empty(0, dtype=np.int64)
+    ids = np.arange(n_rows) if row_ids is None else np.asarray(row_ids)
+    draws = row_draws(ids, seed)
+    held_out = draws < test_fraction
+    if held_out.all():
+        held_out[int(np.argmax(draws))] = False
+    return np.flatnonzero(~held_out), np.flatnonzero(held_out)
+
+
+def legacy_split_rows(n_rows: int, test_fraction: float, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """The held-out rows as format-1 sessions chose them (``round(test_fraction * n_rows)``
+    rows drawn together): kept so that a run saved then continues exactly."""
     n_test = min(int(round(test_fraction * n_rows)), n_rows - 1)
     if n_test <= 0:
         return np.arange(n_rows), np.empty(0, dtype=np.int64)
@@ -143,6 +204,13 @@ def split_rows(n_rows: int, test_fraction: float, seed: int) -> tuple[np.ndarray
     held_out = np.zeros(n_rows, dtype=bool)
     held_out[rng.choice(n_rows, size=n_test, replace=False)] = True
     return np.flatnonzero(~held_out), np.flatnonzero(held_out)
+
+
+def run_split(dataset: Dataset, config: TrainConfig) -> tuple[np.ndarray, np.ndarray]:
+    """The training and held-out rows of a run of ``config`` on ``dataset``."""
+    if config.legacy_split:
+        return legacy_split_rows(dataset.n_rows, config.test_fraction, config.seed)
+    return split_rows(dataset.n_rows, config.test_fraction, config.seed, dataset.row_ids)
 
 
 def _finite_floats(values, what: str) -> np.ndarray:
@@ -197,13 +265,19 @@ def initial_state(dataset: Dataset, config: TrainConfig) -> RunState:
     window makes this on its thread; the worker builds the run itself from it)."""
     config.validate()
     random, weights, bias = _start(config.seed, dataset.n_features)
+    scaling = None
+    first_row = dataset.features[0]
+    if config.standardize:
+        scaling = Scaling.of(dataset.features[run_split(dataset, config)[0]])
+        first_row = scaling.apply(first_row)
     with np.errstate(over="ignore", invalid="ignore"):
-        first = float(sigmoid(np.dot(dataset.features[0], weights) + bias))
+        first = float(sigmoid(np.dot(first_row, weights) + bias))
     kind, key, position, has_gauss, gauss = random.get_state()
     return RunState(
         config=config, iteration=0, weights=_frozen(weights), bias=float(bias),
         initial_weights=_frozen(weights), initial_bias=float(bias), first_prediction=first,
         random_state=(kind, _frozen(key), int(position), int(has_gauss), float(gauss)),
+        scaling=scaling,
     )
 
 
@@ -216,17 +290,28 @@ class Training:
         The data; it is copied, so later edits to the table never change this run.
     config
         The parameters; checked here (:class:`DataError` if out of range).
+    scaling
+        With ``config.standardize``: the run's scaling, when it continues a run (by default
+        the training rows' own).
     """
 
-    def __init__(self, dataset: Dataset, config: TrainConfig):
+    def __init__(self, dataset: Dataset, config: TrainConfig, scaling: Scaling | None = None):
         config.validate()
         self.config = config
         self.dataset = dataset  # the table as it was when the run started (read-only)
-        self.train_rows, self.test_rows = split_rows(dataset.n_rows, config.test_fraction, config.seed)
+        self.train_rows, self.test_rows = run_split(dataset, config)
+        train_x, test_x = dataset.features[self.train_rows], dataset.features[self.test_rows]
+        #: how the inputs are standardised before the neuron sees them (None: they are not)
+        self.scaling: Scaling | None = None
+        if config.standardize:
+            self.scaling = scaling if scaling is not None else Scaling.of(train_x)
+            if self.scaling.mean.shape[0] != dataset.n_features:
+                raise DataError("the run's scaling does not fit the data's columns")
+            train_x, test_x = self.scaling.apply(train_x), self.scaling.apply(test_x)
         # Writable C-contiguous copies: one compiled specialisation serves every run.
-        self._x = np.ascontiguousarray(dataset.features[self.train_rows], dtype=np.float64)
+        self._x = np.ascontiguousarray(train_x, dtype=np.float64)
         self._y = np.ascontiguousarray(dataset.target[self.train_rows], dtype=np.float64)
-        self._test_x = np.ascontiguousarray(dataset.features[self.test_rows], dtype=np.float64)
+        self._test_x = np.ascontiguousarray(test_x, dtype=np.float64)
         self._test_y = np.ascontiguousarray(dataset.target[self.test_rows], dtype=np.float64)
         self._random, self._w, bias = _start(config.seed, dataset.n_features)
         self._b = np.array([bias])
@@ -260,7 +345,10 @@ class Training:
         return self.stop_reason is not None
 
     def predict(self, features: np.ndarray) -> np.ndarray:
-        """The neuron's output for each row of ``features`` (a 2-D array)."""
+        """The neuron's output for each row of ``features`` (a 2-D array, in the data's
+        units: standardised first when the run standardises)."""
+        if self.scaling is not None:
+            features = self.scaling.apply(features)
         return predict(features, self._w, self._b[0])
 
     def first_prediction(self) -> float:
@@ -275,8 +363,8 @@ class Training:
         ``None`` where it does not apply: targets that are not all 0 or 1, or no rows.
         """
         return (
-            accuracy(self.predict(self._x), self._y),
-            accuracy(self.predict(self._test_x), self._test_y),
+            accuracy(predict(self._x, self._w, self._b[0]), self._y),
+            accuracy(predict(self._test_x, self._w, self._b[0]), self._test_y),
         )
 
     # -- training ------------------------------------------------------------
@@ -365,6 +453,22 @@ class Training:
                 out_test[:written] if self.has_test else None,
             )
 
+    # -- one step at a time ------------------------------------------------------------
+    def next_row(self) -> int:
+        """The training row the next step will draw (an index into :attr:`train_rows`),
+        found on a copy of the random stream, so the run's own stream is untouched."""
+        peek = np.random.RandomState()
+        peek.set_state(self._random.get_state())
+        return int(peek.randint(self._x.shape[0]))
+
+    def step(self) -> tuple[StepDetails, Checkpoints]:
+        """One iteration, with every number of its chain rule; the kernel takes the step
+        (its weights equal the details' new weights) and records a checkpoint if due."""
+        k = self.next_row()
+        details = step_details(self.iteration, int(self.train_rows[k]), self._x[k], self._y[k],
+                               self._w, self._b[0], self.config.alpha)
+        return details, self.advance(1)
+
     # -- handing the run over ----------------------------------------------------------
     def snapshot(self) -> RunState:
         """This run's state now, as an immutable copy (call it between chunks)."""
@@ -374,13 +478,13 @@ class Training:
             bias=float(self._b[0]), initial_weights=_frozen(self.initial_weights),
             initial_bias=self.initial_bias, first_prediction=self.initial_first_prediction,
             random_state=(kind, _frozen(key), int(position), int(has_gauss), float(gauss)),
-            stop_reason=self.stop_reason,
+            stop_reason=self.stop_reason, scaling=self.scaling,
         )
 
     @classmethod
     def resume(cls, dataset: Dataset, state: RunState) -> Training:
         """A run that continues exactly from ``state``, on the data set it started with."""
-        training = cls(dataset, state.config)
+        training = cls(dataset, state.config, state.scaling)
         if training._w.shape != state.weights.shape:
             raise DataError("the run's weights do not fit the data's columns")
         training._random.set_state(state.random_state)
@@ -450,7 +554,10 @@ class Training:
                 "alpha": self.config.alpha, "iterations": self.config.iterations,
                 "seed": self.config.seed, "every": self.config.every,
                 "test_fraction": self.config.test_fraction,
+                "standardize": self.config.standardize,
+                **({"legacy_split": True} if self.config.legacy_split else {}),
             },
+            "scaling": None if self.scaling is None else self.scaling.as_json(),
             "iteration": self.iteration,
             "weights": self._w.tolist(),
             "bias": float(self._b[0]),
@@ -472,7 +579,15 @@ class Training:
             config = state["config"]
             if not isinstance(config, dict):
                 raise ValueError("the run's parameters are not a table of values")
-            training = cls(dataset, TrainConfig(**config))
+            config = TrainConfig(**config)
+            scaling = None
+            saved = state.get("scaling")
+            if config.standardize and saved is not None:
+                if not isinstance(saved, dict):
+                    raise ValueError("the scaling is not a table of values")
+                scaling = Scaling.from_lists(saved.get("mean"), saved.get("scale"),
+                                             saved.get("constant", []), dataset.n_features)
+            training = cls(dataset, config, scaling)
             weights = _finite_floats(state["weights"], "weights")
             if weights.shape != training._w.shape:
                 raise DataError("the saved weights do not fit the data's columns")

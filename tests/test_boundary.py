@@ -9,6 +9,7 @@ from PySide6.QtCore import QPointF, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
+from gui.parameters import speed_index
 from tests.gui_helpers import TIMEOUT, train
 from model import Dataset, Plane, Training, TrainConfig, note_table, output_image, predict, read_csv
 from model.boundary import boundary_line, contour_lines
@@ -319,7 +320,7 @@ def test_prediction_columns_follow_the_neuron_and_mark_wrong_rows(qtbot, window)
 
 def test_predictions_update_live_during_a_run(qtbot, window):
     model = window.table_model
-    window.speed_combo.setCurrentIndex(0)  # slow
+    window.speed_combo.setCurrentIndex(speed_index(1_000))  # slow
     seen = set()
     window.train_button.click()
     qtbot.waitUntil(lambda: seen.add(model.data(model.index(0, 3))) or len(seen - {"—"}) >= 3,

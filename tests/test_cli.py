@@ -36,7 +36,7 @@ def test_json_with_data_file_and_held_out_rows(tmp_path):
     assert result["checkpoints"]["iteration"] == list(range(0, 1000, 50))
     assert len(result["checkpoints"]["test_error"]) == 20
     assert result["config"] == {"data": str(data), "alpha": 0.05, "iterations": 1000, "seed": 9,
-                                "every": 50, "test_fraction": 0.25}
+                                "every": 50, "test_fraction": 0.25, "standardize": False}
     assert 0.0 <= result["final"]["test_accuracy"] <= 1.0
 
 
@@ -60,7 +60,13 @@ def test_json_has_every_key_of_the_contract_and_says_which_routines_ran():
 @pytest.mark.parametrize(
     "args, words",
     [
-        (["--alpha", "fast"], "invalid float value"),
+        (["--alpha", "fast"], "'fast' is not a number"),
+        (["--alpha", "0.1,,1"], "empty item"),
+        (["--alpha", "0.001:1"], "log range"),
+        (["--seed", "5-1"], "backwards"),
+        (["--seed", "1-3", "--jobs", "0"], "--jobs"),
+        (["--alpha", "0.001:1:1000", "--seed", "1-2"], "more than the 1,000"),
+        (["--seed", "1,2", "--trace", "2"], "one learning rate and one seed"),
         (["--alpha", "-1"], "learning rate"),
         (["--alpha", "nan"], "learning rate"),
         (["--iterations", "0"], "iterations"),

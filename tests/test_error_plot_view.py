@@ -34,7 +34,7 @@ def test_a_long_planned_run_has_readable_ticks(qtbot, window):
 
 
 def test_after_stop_the_axis_ends_at_the_data(qtbot, window):
-    window.speed_combo.setCurrentIndex(1)  # the watching pace, so Stop lands early
+    window.speed_combo.setCurrentIndex(window.speed_combo.findData(3_300))  # Stop lands early
     window.iterations_spin.setValue(1_000_000)
     window.train_button.click()
     qtbot.waitUntil(lambda: window.error_plot.points()[0].size > 5, timeout=TIMEOUT)

@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt, QTimer
 
 from tests.gui_helpers import TIMEOUT, train
 from gui.main_window import MAX_SPEED, MainWindow
-from gui.parameters import DEFAULT_SPEED
+from gui.parameters import DEFAULT_SPEED, speed_index
 from gui.worker import running_threads
 from model import Dataset, Training, TrainConfig, note_table
 
@@ -98,7 +98,7 @@ def test_stop_mid_run_takes_effect_quickly(qtbot, window):
 
 
 def test_escape_stops_a_run(qtbot, window):
-    window.speed_combo.setCurrentIndex(0)  # slow
+    window.speed_combo.setCurrentIndex(speed_index(1_000))  # slow
     window.activateWindow()
     qtbot.waitActive(window)
     window.train_button.click()
@@ -121,7 +121,7 @@ def test_continue_equals_one_longer_run(qtbot, window):
 
 
 def test_editing_a_cell_during_a_run_does_not_change_that_run(qtbot, window):
-    window.speed_combo.setCurrentIndex(2)  # fast, so that the edit lands mid-run
+    window.speed_combo.setCurrentIndex(speed_index(100_000))  # fast, so that the edit lands mid-run
     window.iterations_spin.setValue(30_000)
     window.train_button.click()
     qtbot.waitUntil(lambda: window.error_plot.points()[0].size > 0, timeout=TIMEOUT)

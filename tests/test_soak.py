@@ -1,7 +1,8 @@
 """Long use: hundreds of start/stop/continue/reset cycles and edits in one window.
 
 Every run ends with exactly one ``training_finished``, no thread is left running, and the
-memory Python holds does not grow from cycle to cycle.
+memory Python holds does not grow from cycle to cycle (every run is kept until deleted, by
+design, so the test deletes them every ten cycles, as a person clearing the run table).
 """
 from __future__ import annotations
 
@@ -51,6 +52,11 @@ def test_hundreds_of_cycles_end_cleanly_and_do_not_grow(qtbot, window):
             if cycle % 7 == 0:
                 model.insert_row()
                 window.data_panel.undo_action.trigger()
+            if cycle % 10 == 9:
+                # Every run is kept, by design, until the person deletes it: deleting them
+                # must give their memory back (the current run stays).
+                window.runs_panel.clear()
+                assert len(window.document.runs) <= 1
             reliability.count("window cycles run")
             if cycle in (CYCLES // 3, CYCLES - 1):
                 gc.collect()

@@ -2,8 +2,9 @@
 
     python tools/screenshot.py [FOLDER]      (default: docs/)
 
-Writes screenshot.png (the note's table), xor.png (a single neuron failing on XOR) and
-xor-fixed.png (the same after one cluster was Ctrl+clicked away: now it is separable).
+Writes screenshot.png (the note's table), step.png (one more step, with its numbers),
+xor.png (a single neuron failing on XOR) and xor-fixed.png (the same after one cluster
+was Ctrl+clicked away: now it is separable).
 """
 from __future__ import annotations
 
@@ -19,10 +20,10 @@ from PySide6.QtCore import QEventLoop  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 
-def train(app, window) -> None:
+def train(app, window, start=None) -> None:
     loop = QEventLoop()
     window.training_finished.connect(loop.quit)
-    window.train_button.click()
+    (start or window.train_button.click)()
     loop.exec()
     window.training_finished.disconnect(loop.quit)
     app.processEvents()
@@ -46,6 +47,10 @@ def main() -> None:
     window.speed_combo.setCurrentIndex(MAX_SPEED)
     train(app, window)
     window.grab().save(str(folder / "screenshot.png"))
+    # One more step after the run, shown with all its numbers.
+    train(app, window, window.step)
+    window.grab().save(str(folder / "step.png"))
+    window.plot_tabs.setCurrentIndex(0)
 
     window.load_example(next(e for e in EXAMPLES if e.file == "xor.csv"))
     window.iterations_spin.setValue(50_000)
@@ -60,7 +65,8 @@ def main() -> None:
     window.grab().save(str(folder / "xor-fixed.png"))
     window.file_actions.confirm_discard = lambda: True  # a script: nothing to keep
     window.close()
-    print("\n".join(str(folder / n) for n in ("screenshot.png", "xor.png", "xor-fixed.png")))
+    print("\n".join(str(folder / n) for n in ("screenshot.png", "step.png", "xor.png",
+                                                         "xor-fixed.png")))
 
 
 if __name__ == "__main__":

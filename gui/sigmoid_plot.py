@@ -1,0 +1,148 @@
+"""The sigmoid view: every row placed on the neuron's S-curve at ``(z, sigmoid(z))``.
+
+Beside the curve it draws the sigmoid's slope ``sigma'(z) = sigma(z)(1 - sigma(z))``, the
+factor every gradient is multiplied by: a row far out on either flat end (confidently right,
+or wrong but saturated) has a slope near 0 and barely moves the weights.  Rows are coloured
+by their target (held-out rows hollow), and the row the latest step drew is ringed.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+
+from model.neuron import sigmoid
+from model.step import sigmoid_points
+
+from .boundary_plot import MAX_POINTS, _point_style
+
+#: The curve spans at least this range of z, wider when the rows lie further out.
+_Z_SPAN = 6.0
+
+
+class SigmoidPlot(pg.PlotWidget):
+    """``sigmoid(z)`` and its slope, with the rows on the curve."""
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent, background="w", enableMenu=False)
+        self.setObjectName("sigmoidPlot")
+        item = self.getPlotItem()
+        item.setTitle("Every row on the sigmoid")
+        item.setLabel("bottom", "z = x·w + b")
+        item.setLabel("left", "ŷ = σ(z)")
+        item.showGrid(x=True, y=True, alpha=0.15)
+        item.setMouseEnabled(x=False, y=False)
+        item.hideButtons()
+        self.legend = item.addLegend(offset=(6, 6), labelTextSize="8pt")
+        self.legend.setBrush(pg.mkBrush(255, 255, 255, 200))
+        self.slope_fill_base = pg.PlotCurveItem(pen=None)
+        self.slope = pg.PlotCurveItem(pen=pg.mkPen((120, 120, 120), width=1.5,
+                                                   style=pg.QtCore.Qt.PenStyle.DashLine),
+                                      name="σ′(z), the slope")
+        self.slope_fill = pg.FillBetweenItem(self.slope_fill_base, self.slope,
+                                             brush=pg.mkBrush(120, 120, 120, 40))
+        self.curve = pg.PlotCurveItem(pen=pg.mkPen((20, 20, 20), width=2), name="σ(z)")
+        item.addItem(self.slope_fill)
+        item.addItem(self.slope_fill_base)
+        item.addItem(self.slope)
+        item.addItem(self.curve)
+        self.points = pg.ScatterPlotItem(size=8, pxMode=True)
+        item.addItem(self.points)
+        self.ring = pg.ScatterPlotItem(size=18, pxMode=True, symbol="o",
+                                       pen=pg.mkPen((200, 0, 60), width=2.5),
+                                       brush=pg.mkBrush(0, 0, 0, 0))
+        item.addItem(self.ring)
+        self.setToolTip("Each row at its z and its prediction σ(z). The dashed curve is the "
+                        "slope σ′(z): rows where it is near 0 barely change the weights.")
+        self._values = np.empty((0, 0))
+        self._held_out = np.zeros(0, dtype=bool)
+        self._weights: np.ndarray | None = None
+        self._bias = 0.0
+        self._scaling = None
+        self._step_row: int | None = None
+        self._shown = np.empty(0, dtype=np.int64)
+        self._z = np.empty(0)
+        self._draw_curve(-_Z_SPAN, _Z_SPAN)
+
+    # -- inputs ------------------------------------------------------------------------
+    def set_data(self, values: np.ndarray, held_out: np.ndarray) -> None:
+        """The table's rows (features then the target) and which are held out."""
+        self._values = values
+        self._held_out = held_out if len(held_out) == len(values) else np.zeros(len(values), bool)
+        self._redraw()
+
+    def set_neuron(self, weights: np.ndarray | None, bias: float = 0.0, scaling=None) -> None:
+        """The neuron shown; ``scaling`` when it was trained on standardised inputs (then
+        each row is standardised on its way in, and z is the neuron's own)."""
+        self._weights = None if weights is None else np.asarray(weights, dtype=np.float64)
+        self._bias = float(bias)
+        self._scaling = scaling
+        self._redraw()
+
+    def _inputs(self, rows: np.ndarray) -> np.ndarray:
+        return rows if self._scaling is None else self._scaling.apply(rows)
+
+    def set_step_row(self, row: int | None) -> None:
+        """Ring the row the latest step drew (None: no ring)."""
+        self._step_row = row
+        self._draw_ring()
+
+    # -- what is drawn -----------------------------------------------------------------
+    def points_shown(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The rows drawn (their indices), and their ``z`` and ``sigmoid(z)``."""
+        return self._shown.copy(), self._z.copy(), sigmoid(self._z)
+
+    def _fits(self) -> bool:
+        return (self._weights is not None and self._values.ndim == 2
+                and self._values.shape[1] == len(self._weights) + 1 and len(self._values) > 0)
+
+    def _redraw(self) -> None:
+        if not self._fits():
+            self._shown, self._z = np.empty(0, dtype=np.int64), np.empty(0)
+            self.points.setData([])
+            self._draw_ring()
+            self._draw_curve(-_Z_SPAN, _Z_SPAN)
+            return
+        n = len(self._values)
+        self._shown = (np.arange(n) if n <= MAX_POINTS
+                       else np.linspace(0, n - 1, MAX_POINTS).round().astype(np.int64))
+        rows = self._values[self._shown]
+        z, p = sigmoid_points(self._inputs(rows[:, :-1]), self._weights, self._bias)
+        self._z = z
+        finite = np.isfinite(z)
+        low = min(-_Z_SPAN, float(z[finite].min()) if finite.any() else 0.0)
+        high = max(_Z_SPAN, float(z[finite].max()) if finite.any() else 0.0)
+        pad = 0.05 * (high - low)
+        self._draw_curve(low - pad, high + pad)
+        pens, brushes = [], []
+        for target, held in zip(rows[:, -1].tolist(), self._held_out[self._shown].tolist()):
+            pen, brush = _point_style(target, held)
+            pens.append(pen)
+            brushes.append(brush)
+        keep = finite & np.isfinite(p)
+        self.points.setData(x=z[keep], y=p[keep], pen=[q for q, k in zip(pens, keep) if k],
+                            brush=[b for b, k in zip(brushes, keep) if k])
+        self._draw_ring()
+
+    def _draw_curve(self, low: float, high: float) -> None:
+        if getattr(self, "_span", None) == (low, high):
+            return  # the same curve: nothing to redraw
+        self._span = (low, high)
+        z = np.linspace(low, high, 400)
+        s = sigmoid(z)
+        self.curve.setData(z, s)
+        self.slope.setData(z, s * (1 - s))
+        self.slope_fill_base.setData(z, np.zeros_like(z))
+        self.getPlotItem().setXRange(low, high, padding=0)
+        self.getPlotItem().setYRange(-0.05, 1.05, padding=0)
+
+    def _draw_ring(self) -> None:
+        row = self._step_row
+        if row is None or not self._fits() or not 0 <= row < len(self._values):
+            self.ring.setData([])
+            return
+        z, p = sigmoid_points(self._inputs(self._values[row:row + 1, :-1]), self._weights,
+                              self._bias)
+        if np.isfinite(z[0]) and np.isfinite(p[0]):
+            self.ring.setData(x=z, y=p)
+        else:
+            self.ring.setData([])

@@ -1,0 +1,112 @@
+"""What went wrong in a run that "finished" but learned nothing, in plain sentences.
+
+The commonest silent failure of a sigmoid neuron is saturation: when ``z = x . w + b`` is
+large (inputs in the hundreds, or weights blown up by a large learning rate) the output is 0
+or 1 to the last bit, the sigmoid's slope ``p (1 - p)`` there is 0, and so is every gradient:
+the weights stop moving and the error is a flat line.  :func:`run_warnings` looks at a run's
+neuron and error history and says what happened, why, and what to do about it.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from .dataset import Dataset
+from .neuron import predict
+from .training import RunState
+
+#: A row's gradient counts as vanished when the sigmoid's slope there is below this
+#: (|z| above about 18: the output is within 1e-8 of 0 or 1).
+VANISHED_SLOPE = 1e-8
+#: Saturation is worth a warning when at least this share of the training rows is stuck.
+STUCK_SHARE = 0.1
+#: Inputs bigger than this (in magnitude) are what standardising is for.
+LARGE_INPUT = 10.0
+#: A learning rate above this is large for this neuron.
+LARGE_ALPHA = 1.0
+#: The error counts as flat when it changes by less than this share of itself.
+FLAT = 1e-9
+
+
+def run_warnings(dataset: Dataset, state: RunState, train_rows: np.ndarray,
+                 errors: np.ndarray | None = None,
+                 iterations: np.ndarray | None = None) -> list[str]:
+    """Plain sentences about a run that cannot learn (empty when there is nothing to say).
+
+    ``dataset`` is the data the run trained on, ``train_rows`` its training rows,
+    ``errors`` the training error at the checkpoints so far (``iterations`` their
+    iteration numbers), or just the first and the last.
+    """
+    if state.iteration == 0 or train_rows.size == 0:
+        return []
+    warnings = []
+    x, y = dataset.features[train_rows], dataset.target[train_rows]
+    seen = x if state.scaling is None else state.scaling.apply(x)
+    with np.errstate(over="ignore", invalid="ignore"):
+        z = seen @ state.weights + state.bias
+        p = predict(seen, state.weights, state.bias)
+        slope = p * (1.0 - p)
+    stuck = (slope < VANISHED_SLOPE) & (np.abs(p - y) >= 0.5)
+    if stuck.sum() >= max(1, STUCK_SHARE * train_rows.size):
+        warnings.append(_saturated(dataset, state, x, z, slope, stuck))
+    flat = _flat(errors, iterations)
+    if flat:
+        warnings.append(flat)
+    if state.scaling is not None and state.scaling.constant:
+        names = ", ".join(f"'{dataset.feature_names[c]}'" for c in state.scaling.constant)
+        warnings.append(
+            f"Standardising: {names} has the same value in every training row (its standard "
+            "deviation is 0), so it was only centred, not divided (divided by 1); it tells "
+            "the rows apart no more than before.")
+    return warnings
+
+
+def _saturated(dataset: Dataset, state: RunState, x: np.ndarray, z: np.ndarray,
+               slope: np.ndarray, stuck: np.ndarray) -> str:
+    n_stuck, n = int(stuck.sum()), stuck.size
+    finite = np.abs(z[stuck & np.isfinite(z)])
+    largest = f" (|z| up to {finite.max():.3g})" if finite.size else ""
+    zero = "exactly 0" if (slope[stuck] == 0).all() else "practically 0"
+    who = "every one of" if n_stuck == n else f"{n_stuck:,} of"
+    text = (f"The neuron is saturated: for {who} the {n:,} training rows it answers 0 or 1 "
+            f"on the wrong side, because z = x·w + b is so large{largest} that the sigmoid "
+            f"is flat there. Its slope σ'(z) = p(1 − p) is {zero}, so the gradient vanishes "
+            "and these rows cannot move the weights: the neuron stopped learning.")
+    remedies = []
+    big = np.abs(x).max(axis=0) if x.size else np.zeros(0)
+    if state.scaling is None and big.size and big.max() > LARGE_INPUT:
+        column = int(np.argmax(big))
+        remedies.append(
+            f"the inputs are large ('{dataset.feature_names[column]}' reaches "
+            f"{big[column]:.4g}): tick Standardise features (--standardize) to train on "
+            "features of mean 0 and standard deviation 1, which keeps z small")
+    alpha = state.config.alpha
+    if alpha > LARGE_ALPHA:
+        remedies.append(f"the learning rate {alpha:g} is large: steps that big throw the "
+                        "weights far out; try 0.1")
+    if not remedies:
+        remedies.append("tick Standardise features (--standardize) or try a smaller "
+                        "learning rate")
+    return text + " Remedy: " + "; ".join(remedies) + "."
+
+
+def _flat(errors: np.ndarray | None, iterations: np.ndarray | None) -> str | None:
+    """A sentence when the training error stopped changing (over the second half of the
+    checkpoints, or between the first and the last when only those are known)."""
+    if errors is None or len(errors) < 2:
+        return None
+    errors = np.asarray(errors, dtype=np.float64)
+    tail = errors[len(errors) // 2:] if len(errors) > 2 else errors
+    if not np.isfinite(tail).all():
+        return None
+    last = float(tail[-1])
+    if last <= 1e-12 or float(tail.max() - tail.min()) > FLAT * abs(last):
+        return None  # learned it all, or still changing
+    changed = np.flatnonzero(np.abs(errors - last) > FLAT * abs(last))
+    if changed.size == 0:
+        since = "from the first checkpoint on"
+    elif iterations is not None and len(iterations) == len(errors):
+        since = f"from iteration {int(iterations[changed[-1] + 1]):,} on"
+    else:
+        since = "at the end"
+    return (f"The training error stopped changing: it stayed at {last:.6g} {since}. The run "
+            "finished, but the neuron was no longer learning anything.")

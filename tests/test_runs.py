@@ -1,0 +1,167 @@
+"""Kept runs: every Train is kept, drawn and tabulated; sweeps in the window."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PySide6.QtCore import Qt
+
+from gui.main_window import MAX_SPEED
+from gui.worker import running_threads
+from model import Training, TrainConfig, note_table
+from model.history import History
+from model.runs import COMPACT_POINTS, EXACT_POINTS, RunBook
+from model.training import initial_state
+from tests.gui_helpers import TIMEOUT, train
+
+
+@pytest.fixture
+def fast(window):
+    window.speed_combo.setCurrentIndex(MAX_SPEED)
+    return window
+
+
+def alone(config: TrainConfig):
+    training = Training(note_table(), config)
+    return training, training.advance()
+
+
+def test_two_trains_are_two_kept_runs_drawn_side_by_side(qtbot, fast):
+    w = fast
+    train(qtbot, w)
+    w.alpha_spin.setValue(1.0)
+    train(qtbot, w)
+    runs = list(w.document.runs)
+    assert [(r.number, r.config.alpha) for r in runs] == [(1, 0.1), (2, 1.0)]
+    names = [item.name() for item in w.error_plot.getPlotItem().listDataItems()]
+    assert "train" in names and "run 1" in names and "run 2" not in names  # 2 is current
+    # The kept curve is the headless run's, and the table says which is which.
+    _, checkpoints = alone(TrainConfig(alpha=0.1))
+    x, y = w.run_curves.items[1].getData()
+    assert np.array_equal(x, checkpoints.iteration) and np.array_equal(y, checkpoints.train_error)
+    model = w.runs_panel.model
+    assert w.runs_table.objectName() == "runsTable"
+    assert model.rowCount() == 2
+    assert model.data(model.index(0, 3)) == "0.1" and model.data(model.index(1, 3)) == "1"
+    assert model.data(model.index(1, 8)) == f"{checkpoints_final(1.0):.6g}"
+
+
+def checkpoints_final(alpha: float) -> float:
+    return float(alone(TrainConfig(alpha=alpha))[1].train_error[-1])
+
+
+def test_continue_extends_its_own_run(qtbot, fast):
+    w = fast
+    w.iterations_spin.setValue(1000)
+    train(qtbot, w)
+    train(qtbot, w, w.continue_button)
+    assert len(w.document.runs) == 1
+    kept = w.document.runs[0]
+    assert kept.iterations == 2000 and kept.curve()[0][-1] == 1900
+
+
+def test_selecting_a_run_restores_its_parameters_and_its_neuron(qtbot, fast):
+    w = fast
+    w.seed_spin.setValue(3)
+    train(qtbot, w)
+    w.alpha_spin.setValue(2.0)
+    w.seed_spin.setValue(9)
+    train(qtbot, w)
+    w.runs_panel.select(1)
+    assert w.alpha_spin.value() == 0.1 and w.seed_spin.value() == 3
+    first, _ = alone(TrainConfig(seed=3))
+    assert w.document.run.number == 1
+    assert np.array_equal(w.document.run.state.weights, first.weights)
+    assert np.array_equal(w.boundary_plot._weights, first.weights)
+    # ... and Continue then goes on with that run.
+    train(qtbot, w, w.continue_button)
+    longer = Training(note_table(), TrainConfig(seed=3))
+    longer.advance(20_000)
+    assert np.array_equal(w.document.run.state.weights, longer.weights)
+
+
+def test_delete_rename_hide_and_export(qtbot, fast, tmp_path):
+    w = fast
+    for alpha in (0.1, 0.5, 1.0):
+        w.alpha_spin.setValue(alpha)
+        train(qtbot, w)
+    model = w.runs_panel.model
+    model.setData(model.index(0, 2), "  slow  one ")
+    assert w.document.runs.get(1).label == "slow one"
+    qtbot.waitUntil(lambda: "slow one" in [label.text for _, label in w.error_plot.legend.items],
+                    timeout=TIMEOUT)
+    model.setData(model.index(1, 0), Qt.CheckState.Unchecked, Qt.ItemDataRole.CheckStateRole)
+    qtbot.waitUntil(lambda: 2 not in w.run_curves.items, timeout=TIMEOUT)
+    assert w.runs_panel.export_to(str(tmp_path / "runs.csv"))
+    lines = (tmp_path / "runs.csv").read_text().splitlines()
+    assert len(lines) == 4 and lines[1].startswith('1,"slow one",0.1,42')
+    w.runs_panel.select(2)
+    assert w.document.run.number == 2
+    w.runs_panel.delete_selected()
+    assert w.document.runs.numbers() == [1, 3] and w.document.run is None
+    w.runs_panel.clear()
+    assert w.document.runs.numbers() == []
+
+
+def test_a_sweep_in_the_window_equals_its_runs_one_by_one(qtbot, fast):
+    w = fast
+    w.iterations_spin.setValue(3000)
+    with qtbot.waitSignal(w.training_finished, timeout=TIMEOUT):
+        assert w.start_sweep([0.05, 0.5], [1, 2, 3]) is None
+    runs = list(w.document.runs)
+    assert [(r.config.alpha, r.config.seed) for r in runs] == [
+        (0.05, 1), (0.05, 2), (0.05, 3), (0.5, 1), (0.5, 2), (0.5, 3)]
+    assert [r.number for r in runs] == [1, 2, 3, 4, 5, 6]
+    for run in runs:
+        training, checkpoints = alone(TrainConfig(alpha=run.config.alpha, seed=run.config.seed,
+                                                  iterations=3000))
+        assert not run.running and run.exact
+        got = run.checkpoints()
+        assert np.array_equal(got.iteration, checkpoints.iteration)
+        assert np.array_equal(got.train_error, checkpoints.train_error)
+        assert np.array_equal(run.state.weights, training.weights)
+    names = {item.name() for item in w.error_plot.getPlotItem().listDataItems()}
+    assert {f"run {n}" for n in range(1, 7)} <= names
+    assert w.train_button.isEnabled()
+    w.runs_panel.bands_check.setChecked(True)
+    assert len(w.run_curves.band_items) == 2 * 4  # per rate: band, two edges, median
+
+
+def test_stop_during_a_sweep_ends_every_run_and_thread(qtbot, fast):
+    w = fast
+    w.iterations_spin.setValue(100_000_000)
+    w.every_spin.setValue(1_000_000)
+    with qtbot.waitSignal(w.training_finished, timeout=TIMEOUT):
+        w.start_sweep([0.1, 0.2], [1, 2])
+        qtbot.waitUntil(lambda: any(len(r.curve()[0]) for r in w.document.runs), timeout=TIMEOUT)
+        w.stop_button.click()
+    assert not w.is_running() and not any(r.running for r in w.document.runs)
+    assert all(r.iterations < 100_000_000 for r in w.document.runs)
+    w.shutdown()
+    assert running_threads() == []
+
+
+def test_a_long_kept_run_keeps_a_bounded_display_copy():
+    book = RunBook()
+    config = TrainConfig()
+    history = History(False)
+    from model import Checkpoints
+    n = 3 * EXACT_POINTS * 10
+    history.extend(Checkpoints(np.arange(n, dtype=np.int64) * 100, np.linspace(3, 1, n), None))
+    kept = book.add(config, "00000000", initial_state(note_table(), config), history)
+    exact_bytes = kept.nbytes
+    kept.compact()
+    x, y, _ = kept.curve()
+    assert len(x) <= COMPACT_POINTS + 2 and x[0] == 0 and x[-1] == (n - 1) * 100
+    assert kept.nbytes < exact_bytes / 5 and y.dtype == np.float32
+    assert not kept.exact
+
+
+def test_hovering_a_curve_names_its_run(qtbot, fast):
+    w = fast
+    train(qtbot, w)
+    w.alpha_spin.setValue(1.0)
+    train(qtbot, w)
+    x, y = w.run_curves.items[1].getData()
+    from pyqtgraph import Point
+    text = w.run_curves.describe_point(Point(float(x[10]), float(y[10])), (1.0, 1e-3))
+    assert text.startswith("run 1") and f"{x[10]:,.0f}" in text
