@@ -13,6 +13,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 run: $(STAMP)
+	@$(PY) tools/check_qt_libs.py
 	$(PY) main.py
 
 test: $(STAMP)

@@ -309,6 +309,7 @@ class BoundaryPanel(QWidget):
             choose.addWidget(combo, 1)
         hint = QLabel("click: add class 1 · Shift+click: class 0 · Ctrl+click: delete")
         hint.setStyleSheet("color: #555;")
+        hint.setWordWrap(True)  # a narrow window wraps it instead of cutting it off
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(choose)

@@ -5,8 +5,8 @@ the model's own row map, so the data set keeps its order.
 """
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal, Slot
-from PySide6.QtGui import QAction, QKeySequence, QShortcut
+from PySide6.QtCore import Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QAction, QFontMetrics, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -20,7 +20,13 @@ from PySide6.QtWidgets import (
 
 from model import DataError
 
+from .message_strip import MessageStrip
 from .table_model import DatasetTableModel
+
+#: Rows read to size a column to its contents (the header's width counts as well); the
+#: table may have millions of rows, and a few dozen show what its numbers look like.
+_SAMPLE_ROWS = 50
+_MIN_ROWS_SHOWN = 4  # however small the window, the table shows this many rows
 
 
 class DataPanel(QGroupBox):
@@ -43,9 +49,13 @@ class DataPanel(QGroupBox):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         header.setDefaultSectionSize(92)
+        header.setStretchLastSection(True)
         header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)  # start in the data's order
         self.table.setSortingEnabled(True)
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        rows = self.table.verticalHeader().defaultSectionSize()
+        self.table.setMinimumHeight(header.sizeHint().height() + _MIN_ROWS_SHOWN * rows + 4
+                                    + self.table.horizontalScrollBar().sizeHint().height())
         self.table.setToolTip("Your data: double-click a cell to change it; click a header to "
                               "sort. The target column is shaded; held-out rows are grey (◦).")
         model.sort_cleared.connect(lambda: header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder))
@@ -58,7 +68,10 @@ class DataPanel(QGroupBox):
         buttons.addWidget(self.add_row_button)
         buttons.addWidget(self.delete_rows_button)
         buttons.addStretch(1)
+        #: errors (a refused edit above all) stay here, above the table, until they are past
+        self.message_strip = MessageStrip()
         layout = QVBoxLayout(self)
+        layout.addWidget(self.message_strip)
         layout.addWidget(self.table)
         layout.addLayout(buttons)
 
@@ -68,6 +81,32 @@ class DataPanel(QGroupBox):
         QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), self.table,
                   activated=self.delete_selected_rows)
         self._build_actions()
+        # Columns are sized to their names and numbers when the columns may have changed
+        # (once per event-loop turn however many signals came in).
+        self._fit_timer = QTimer(self, interval=0, singleShot=True, timeout=self.fit_columns)
+        for signal in (model.modelReset, model.columnsInserted, model.headerDataChanged):
+            signal.connect(self._fit_timer.start)
+        self.fit_columns()
+
+    @Slot()
+    def fit_columns(self) -> None:
+        """Each column as wide as its header (in bold: a selected row's headers are drawn
+        bold) with room for the sort arrow, or its widest number among the first rows."""
+        header = self.table.horizontalHeader()
+        bold = header.font()
+        bold.setBold(True)
+        heading = QFontMetrics(bold)
+        cells = self.table.fontMetrics()
+        rows = min(self.model.rowCount(), _SAMPLE_ROWS)
+        for column in range(self.model.columnCount()):
+            name = str(self.model.headerData(column, Qt.Orientation.Horizontal) or "")
+            width = heading.horizontalAdvance(name) + 34  # margins and the sort indicator
+            texts = [str(self.model.data(self.model.index(row, column)) or "") for row in range(rows)]
+            if column >= self.model.n_data_columns:
+                texts.append("✗ 0.0000")  # what a prediction looks like once there is one
+            if texts:
+                width = max(width, max(cells.horizontalAdvance(t) for t in texts) + 16)
+            header.resizeSection(column, min(width, 260))
 
     def _build_actions(self) -> None:
         stack = self.model.undo_stack

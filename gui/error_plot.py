@@ -10,10 +10,13 @@ points, are drawn point for point.
 """
 from __future__ import annotations
 
+import math
 import time
 
 import numpy as np
 import pyqtgraph as pg
+from PySide6.QtCore import Signal, Slot
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from model.history import History
 
@@ -142,27 +145,72 @@ class _Series:
         return self.envelope.curve(x, y)
 
 
+def readable_number(value: float, spacing: float) -> str:
+    """A tick's text that a person reads at a glance: ``2,000,000`` or ``2.5M``, never
+    ``2e+06``; as many decimals as the ticks' ``spacing`` needs."""
+    if value == 0:
+        return "0"
+    if abs(value) >= 1e6:
+        decimals = max(0, math.ceil(-math.log10(spacing / 1e6))) if spacing > 0 else 1
+        return f"{value / 1e6:,.{min(decimals, 3)}f}M"
+    if spacing > 0:
+        decimals = max(0, math.ceil(-math.log10(spacing) - 1e-9))
+        return f"{value:,.{decimals}f}"
+    return f"{value:,.0f}" if abs(value) >= 1 else f"{value:.3g}"  # a log axis' 10^k
+
+
+class ReadableAxis(pg.AxisItem):
+    """An axis whose ticks read 2,000,000 or 2.5M (and 0.01, 0.1, 1, 10 on a log scale)."""
+
+    def tickStrings(self, values, scale, spacing):  # noqa: N802 (pyqtgraph)
+        if self.logMode:
+            return [readable_number(10 ** v * scale, 0) for v in values]
+        return [readable_number(v * scale, spacing * scale) for v in values]
+
+
 class ErrorPlot(pg.PlotWidget):
-    """A plot with a ``train`` and a ``test`` curve, each created once and updated in place."""
+    """A plot with a ``train`` and a ``test`` curve, each created once and updated in place.
+
+    The mouse wheel zooms the iterations only (the error axis follows what is in view);
+    a double-click, or :meth:`fit`, shows every checkpoint again."""
+
+    #: the view was fitted to the data (double-click or :meth:`fit`)
+    fitted = Signal()
 
     def __init__(self, parent=None) -> None:
-        super().__init__(parent, background="w")
+        super().__init__(parent, background="w",
+                         axisItems={"bottom": ReadableAxis("bottom"), "left": ReadableAxis("left")})
         self.setObjectName("errorPlot")
         item = self.getPlotItem()
         item.setLabel("bottom", "Iterations")
         item.setLabel("left", "Error for all training instances")
         # Errors are read as they are: no "(x0.001)" scaling of the axis behind the numbers.
         item.getAxis("left").enableAutoSIPrefix(False)
-        item.setTitle("Error as the neuron learns")
+        item.getAxis("bottom").enableAutoSIPrefix(False)
+        item.setTitle("Error as the neuron learns", justify="left")
         item.setClipToView(True)
         item.setDownsampling(auto=True, mode="peak")
-        self.legend = item.addLegend(offset=(-10, 10), brush=pg.mkBrush(255, 255, 255, 220))
+        view = item.getViewBox()
+        # Zooming both axes with the wheel lost the curve: only the iterations zoom, and the
+        # error axis fits whatever part of the curve is in view.
+        view.setMouseEnabled(x=True, y=False)
+        item.setAutoVisible(y=True)
+        self.setToolTip("Wheel: zoom the iterations · drag: move along them · "
+                        "double-click: show the whole run")
+        # The legend sits in the title's row, right, where it can never cover the curve.
+        # With many kept runs it grows down over the plot: a see-through white keeps the
+        # curves under it visible.
+        self.legend = pg.LegendItem(colCount=2, brush=pg.mkBrush(255, 255, 255, 150), pen=None,
+                                    verSpacing=0)
+        self.legend.layout.setContentsMargins(0, 0, 0, 0)
+        self.legend.setParentItem(item)
+        self.legend.anchor(itemPos=(1, 0), parentPos=(1, 0), offset=(-6, 4))
         self.train_curve = item.plot(pen=TRAIN_PEN, name="train")
         self.train_curve.setObjectName("train")
         self.test_curve = item.plot(pen=TEST_PEN, name="test")
         self.test_curve.setObjectName("test")
         # The legend names the held-out curve only while there is one.
-        self.legend.removeItem(self.test_curve)
+        self.legend.addItem(self.train_curve, "train")
         self._test_in_legend = False
         self._history: History | None = None
         self._per_row: tuple[int, int] | None = None
@@ -187,6 +235,34 @@ class ErrorPlot(pg.PlotWidget):
         never more than a fifth of the GUI thread's time on painting this plot."""
         return int(min(250, max(33, 5000 * self.last_paint_seconds)))
 
+    @Slot()
+    def fit(self) -> None:
+        """Show every checkpoint: both axes fitted to the data."""
+        self.getPlotItem().enableAutoRange(x=True, y=True)
+        self.fitted.emit()
+
+    def mouseDoubleClickEvent(self, event) -> None:  # noqa: N802 (Qt)
+        super().mouseDoubleClickEvent(event)
+        self.fit()
+
+    def set_log_scale(self, on: bool) -> None:
+        """The error axis on a logarithmic scale (equal ratios take equal heights)."""
+        item = self.getPlotItem()
+        item.setLogMode(y=on)
+        self._label_error_axis()
+        item.enableAutoRange(y=True)
+
+    def log_scale(self) -> bool:
+        return bool(self.getPlotItem().getAxis("left").logMode)
+
+    def _label_error_axis(self) -> None:
+        if self.log_scale():  # short: the axis is low in a small window
+            text = "Error (log scale)" if self._per_row is None else "Mean error per row (log scale)"
+        else:
+            text = ("Error for all training instances" if self._per_row is None
+                    else "Mean error per row")  # the legend says which curve is which
+        self.getPlotItem().setLabel("left", text)
+
     def expect_until(self, last_iteration: int) -> None:
         """Fix the x axis to end at ``last_iteration``: the curve grows into a still frame
         (and the axes are not recomputed on every redraw)."""
@@ -203,12 +279,14 @@ class ErrorPlot(pg.PlotWidget):
         rows the curve is the note's own sum."""
         self._history = history
         self._per_row = rows if rows is not None and rows[1] > 0 else None
-        self.getPlotItem().setLabel(
-            "left", "Error for all training instances" if self._per_row is None
-            else "Mean error per row (training and held-out)")
+        self._label_error_axis()
         self._x, self._train, self._test = _FloatIterations(), _Series(), _Series()
         self._dirty = True
         self.refresh()
+        if history is None:  # nothing to show: no axes left over from a run put away
+            item = self.getPlotItem()
+            item.setRange(xRange=(0, 1), yRange=(0, 1), padding=0)
+            item.enableAutoRange(x=True, y=True)
 
     def clear_curves(self) -> None:
         self.show(None)
@@ -271,3 +349,30 @@ class ErrorPlot(pg.PlotWidget):
         if test is None:
             return np.empty(0), np.empty(0)
         return x.copy(), test.copy()
+
+
+class ErrorPanel(QWidget):
+    """The error plot (``errorPlot``) under a row with a log-scale switch and a Fit button."""
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.plot = ErrorPlot()
+        self.log_check = QCheckBox("&Log scale", objectName="logScaleCheck")
+        self.log_check.setToolTip("Draw the error on a logarithmic scale: equal ratios take equal "
+                                  "heights, so the slow decline late in a run stays visible")
+        self.fit_button = QPushButton("&Fit", objectName="fitButton")
+        self.fit_button.setToolTip("Show the whole run again after zooming (or double-click the plot)")
+        hint = QLabel("wheel: zoom the iterations · double-click: fit", wordWrap=True)
+        hint.setStyleSheet("color: #555;")
+        row = QHBoxLayout()
+        row.setContentsMargins(4, 0, 4, 0)
+        row.addWidget(hint, 1)
+        row.addWidget(self.log_check)
+        row.addWidget(self.fit_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        layout.addLayout(row)
+        layout.addWidget(self.plot, 1)
+        self.log_check.toggled.connect(self.plot.set_log_scale)
+        self.fit_button.clicked.connect(self.plot.fit)

@@ -9,11 +9,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Callable
 
+import numpy as np
 from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMenu, QMessageBox, QWidget
 
-from model import DataError, TrainConfig, read_table, write_csv, write_text_atomically
+from model import DataError, Dataset, TrainConfig, read_table, write_csv, write_text_atomically
 from model.document import Document
 from model.export import run_script
 from model.session import SUFFIX, load_session, save_session
@@ -22,6 +23,7 @@ from . import settings
 from .run_controller import RunController
 from .table_model import DatasetTableModel
 
+NEW_TABLE_ROWS = 4
 CSV_FILTER = "CSV data (*.csv *.tsv *.txt);;All files (*)"
 SESSION_FILTER = f"Neuron Lab sessions (*{SUFFIX});;All files (*)"
 
@@ -64,6 +66,8 @@ class FileActions(QObject):
             menu.addAction(action)
             return action
 
+        self.new_table_action = add("&New table", self.new_table, QKeySequence.StandardKey.New,
+                                    "Start from a small empty table (Ctrl+Z brings the old one back)")
         self.open_data_action = add("&Open data…", self.open_data, QKeySequence.StandardKey.Open,
                                     "Read a CSV file into the table")
         add("Save data &as…", self.save_data_as, "Ctrl+Shift+E", "Write the table to a CSV file")
@@ -101,14 +105,22 @@ class FileActions(QObject):
 
     def _remember(self, path: Path) -> None:
         self._fill_recent(settings.remember_file(str(path)))
+        settings.remember_folder(str(path))  # a file dropped or reopened counts as used too
 
     # -- dialogs (tests replace these) -------------------------------------------------
+    # Dialogs open in the folder last used (else Documents, else home), not in whatever
+    # folder the program was started from.
     def ask_open_path(self, caption: str, filter: str) -> str | None:
-        path, _ = QFileDialog.getOpenFileName(self.window, caption, "", filter)
+        path, _ = QFileDialog.getOpenFileName(self.window, caption, settings.start_folder(), filter)
+        if path:
+            settings.remember_folder(path)
         return path or None
 
     def ask_save_path(self, caption: str, filter: str, suggested: str = "") -> str | None:
-        path, _ = QFileDialog.getSaveFileName(self.window, caption, suggested, filter)
+        start = str(Path(settings.start_folder()) / suggested)
+        path, _ = QFileDialog.getSaveFileName(self.window, caption, start, filter)
+        if path:
+            settings.remember_folder(path)
         return path or None
 
     def ask_target(self, names: list[str]) -> int | None:
@@ -133,6 +145,20 @@ class FileActions(QObject):
         return answer == QMessageBox.StandardButton.Discard
 
     # -- data files -------------------------------------------------------------------------
+    @Slot()
+    def new_table(self) -> None:
+        """A small table of zeros to type into: two features, a target, four rows.  One
+        undoable step, so nothing needs asking: Ctrl+Z brings the previous table back."""
+        dataset = Dataset.from_arrays(np.zeros((NEW_TABLE_ROWS, 2)), np.zeros(NEW_TABLE_ROWS),
+                                      ["x1", "x2"], "y")
+        history = self.table_model.undo_stack
+        had_edits = history.has_unsaved_edits()
+        self.table_model.set_dataset(dataset, text="New table", file_name="New table")
+        if not had_edits:
+            history.mark_saved()  # nothing to lose: quitting now need not ask
+        self._say("A new table: double-click a cell to type a value, Add row for more rows; "
+                  "Ctrl+Z brings back the previous table.")
+
     @Slot()
     def open_data(self) -> None:
         path = self.ask_open_path("Open data", CSV_FILTER)

@@ -8,12 +8,14 @@ thread and which run is current.  Everything else here only shows what those hol
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import Qt, Signal, Slot
-from PySide6.QtGui import QCloseEvent, QIcon, QKeySequence, QShortcut
+from PySide6.QtCore import QEvent, QSize, Qt, Signal, Slot
+from PySide6.QtGui import QCloseEvent, QGuiApplication, QIcon, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QLabel,
+    QFrame,
     QMainWindow,
     QProgressBar,
+    QScrollArea,
+    QSizePolicy,
     QSplitter,
     QTabWidget,
     QVBoxLayout,
@@ -28,7 +30,7 @@ from . import menus, settings
 from .boundary_plot import BoundaryPanel
 from .data_panel import DataPanel
 from .edit_history import EditHistory
-from .error_plot import ErrorPlot
+from .error_plot import ErrorPanel
 from .file_actions import FileActions
 from .parameters import MAX_SPEED, ParametersBox  # noqa: F401 (MAX_SPEED: public name)
 from .landscape_plot import LandscapePanel
@@ -40,11 +42,10 @@ from .runs_panel import RunsPanel
 from .sigmoid_plot import SigmoidPlot
 from .step_panel import StepPanel
 from .sweep import SweepController, SweepDialog
+from .status_bar import StatusBar
 from .table_model import DatasetTableModel
 from .views import RunViews, StepViews, TableViews
 from .worker import TRACE_PACE
-
-_STATUS_WIDTH = "iteration 100,000,000 / 100,000,000   error 0.000000   99,999,999 it/s   999.9 s"
 
 
 class MainWindow(QMainWindow):
@@ -55,7 +56,7 @@ class MainWindow(QMainWindow):
 
     def __init__(self) -> None:
         super().__init__()
-        self.resize(1400, 820)
+        self.resize(_first_size())
         self.setAcceptDrops(True)
         self.setWindowIcon(QIcon(str(ICON)))
         self.document = Document(note_table())
@@ -88,6 +89,7 @@ class MainWindow(QMainWindow):
         stored = settings.open_settings()
         if stored.value("window/geometry") is not None:
             self.restoreGeometry(stored.value("window/geometry"))
+            self.resize(self.size().boundedTo(_first_size(1.0)))  # a smaller screen now
         for key, splitter in self._splitters():
             if stored.value(key) is not None:
                 splitter.restoreState(stored.value(key))
@@ -101,6 +103,7 @@ class MainWindow(QMainWindow):
     def _build_widgets(self) -> None:
         self.data_panel = DataPanel(self.table_model)
         self.table = self.data_panel.table
+        self.message_strip = self.data_panel.message_strip
         self.add_row_button = self.data_panel.add_row_button
         self.delete_rows_button = self.data_panel.delete_rows_button
         self.parameters = ParametersBox()
@@ -109,15 +112,24 @@ class MainWindow(QMainWindow):
                      "continue_button", "reset_button", "model_label"):
             setattr(self, name, getattr(self.parameters, name))
         self.predict_panel = PredictPanel()
+        # The parameters and the predict box scroll when the window is too small for them,
+        # so that the table keeps a few rows in sight.
+        controls = QWidget()
+        controls_layout = QVBoxLayout(controls)
+        controls_layout.setContentsMargins(0, 0, 0, 0)
+        controls_layout.addWidget(self.parameters)
+        controls_layout.addWidget(self.predict_panel)
+        self.controls_scroll = _FittingScrollArea()
+        self.controls_scroll.setWidget(controls)
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
-        left_layout.addWidget(self.parameters)
-        left_layout.addWidget(self.predict_panel)
+        left_layout.addWidget(self.controls_scroll)
         left_layout.addWidget(self.data_panel, 1)
         self.boundary_panel = BoundaryPanel()
         self.boundary_plot = self.boundary_panel.plot
-        self.error_plot = ErrorPlot()
+        self.error_panel = ErrorPanel()
+        self.error_plot = self.error_panel.plot
         # One step at a time: the worked step in a tab of its own over the error curve (Step
         # shows it; Train shows the curve again), every row on the sigmoid beside the boundary.
         self.step_panel = StepPanel()
@@ -127,7 +139,7 @@ class MainWindow(QMainWindow):
         self.runs_panel = RunsPanel(self.document)
         self.runs_table = self.runs_panel.table
         curve_split = QSplitter(Qt.Orientation.Vertical)
-        curve_split.addWidget(self.error_plot)
+        curve_split.addWidget(self.error_panel)
         curve_split.addWidget(self.runs_panel)
         curve_split.setStretchFactor(0, 3)
         curve_split.setStretchFactor(1, 1)
@@ -158,20 +170,22 @@ class MainWindow(QMainWindow):
         self.main_splitter = splitter
         splitter.addWidget(left)
         splitter.addWidget(plots)
-        splitter.setStretchFactor(1, 1)
-        splitter.setSizes([560, 840])
+        # Both sides give and take width as the window changes size (the left a little less).
+        splitter.setStretchFactor(0, 2)
+        splitter.setStretchFactor(1, 3)
+        splitter.setSizes([600, 800])  # room for the table's five columns at 1,200 px wide
         self.setCentralWidget(splitter)
         # Shown only while a run goes.
         self.progress = QProgressBar(maximumWidth=200, maximum=1000, textVisible=False, visible=False)
-        self.status_label = QLabel()
-        self.status_label.setMinimumWidth(self.status_label.fontMetrics().horizontalAdvance(_STATUS_WIDTH))
-        self.statusBar().addPermanentWidget(self.status_label)
+        self.setStatusBar(StatusBar())
+        self.status_label = self.statusBar().counter
         self.statusBar().addPermanentWidget(self.progress)
 
     def _connect(self) -> None:
         doc = self.document
         doc.file_changed.connect(self.update_title)
         self.parameters.changed.connect(lambda: doc.set_config(self.parameters.config()))
+        self.parameters.clamped.connect(lambda text: self.show_message(text, True))
         self.run_views.message.connect(self.show_message)
         self.run_views.finished.connect(self.run_curves.fit_x)
         self.run_views.finished.connect(self.training_finished)
@@ -197,12 +211,20 @@ class MainWindow(QMainWindow):
             lambda running: (self.step_button.setEnabled(not running),
                              self.step_panel.checkpoint_button.setEnabled(not running)))
         self.runs.status.connect(self.status_label.setText)
+        # No run (Reset, or put away with the table it belonged to): no counter of it either.
+        doc.run_changed.connect(lambda *args: doc.run is None and self.status_label.clear())
         self.runs.message.connect(self.show_message)
         self.runs.fraction.connect(lambda f: self.progress.setValue(int(1000 * f)))
         self.runs.running_changed.connect(self.progress.setVisible)
+        # A run that ended (or was stopped early) is shown whole: the axis ends at its data.
+        self.runs.ended.connect(lambda end: self.error_plot.fit())
         self.table_model.edit_refused.connect(lambda text: self.show_message(text, True))
+        # An error stays above the table until the next edit or a later action succeeds.
+        doc.table_changed.connect(lambda change: self.message_strip.clear())
+        self.runs.running_changed.connect(lambda running: running and self.message_strip.clear())
+        self.message_strip.dismissed.connect(self.table_model.clear_refusal)
         self.data_panel.message.connect(self.show_message)
-        self.file_actions.message.connect(self.show_message)
+        self.file_actions.message.connect(self._file_message)
         self.undo_stack.cleanChanged.connect(self.update_title)
         self.undo_stack.trimmed.connect(self.show_message)
         self.boundary_plot.add_point_requested.connect(self.add_point)
@@ -286,8 +308,17 @@ class MainWindow(QMainWindow):
             self.show_message("Reset: press Train to start again.")
 
     def show_message(self, text: str, error: bool = False) -> None:
+        """``text`` in the status bar; an error also in the strip above the table, where it
+        stays (a menu hover does not wipe it) until it no longer applies or is dismissed."""
         self.statusBar().showMessage(text)
-        self.statusBar().setStyleSheet("color: #b00020;" if error else "")
+        if error:
+            self.message_strip.show_error(text)
+
+    @Slot(str, bool)
+    def _file_message(self, text: str, error: bool) -> None:
+        if not error:
+            self.message_strip.clear()  # a file action succeeded: an older file error is past
+        self.show_message(text, error)
 
     def rewind_to(self, iteration: int | None) -> str | None:
         """Show the model of the current run's checkpoint at ``iteration`` everywhere (the
@@ -390,3 +421,42 @@ class MainWindow(QMainWindow):
         if files:
             event.acceptProposedAction()
             self.file_actions.open_path(files[0])
+
+
+def _first_size(share: float = 0.94) -> QSize:
+    """1400 × 820, or less on a smaller screen: ``share`` of the room the desktop leaves."""
+    screen = QGuiApplication.primaryScreen()
+    if screen is None:
+        return QSize(1400, 820)
+    room = screen.availableGeometry().size()
+    return QSize(min(1400, int(room.width() * share)), min(820, int(room.height() * share)))
+
+
+class _FittingScrollArea(QScrollArea):
+    """A scroll area that asks for all of its contents' height (Qt's asks for at most
+    24 lines), so it scrolls only when the window is really too small."""
+
+    def __init__(self) -> None:
+        super().__init__(widgetResizable=True, frameShape=QFrame.Shape.NoFrame)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        # The table below takes the extra height; this takes what its contents ask for.
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
+
+    def setWidget(self, widget: QWidget) -> None:  # noqa: N802 (Qt)
+        super().setWidget(widget)
+        widget.installEventFilter(self)
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt)
+        # The contents grew or shrank (a feature added to the predict box): a scroll area
+        # does not pass that on by itself, so the panel would keep the old height.
+        if watched is self.widget() and event.type() == QEvent.Type.LayoutRequest:
+            self.updateGeometry()
+        return super().eventFilter(watched, event)
+
+    def sizeHint(self) -> QSize:  # noqa: N802 (Qt)
+        inner = self.widget().sizeHint() if self.widget() is not None else QSize()
+        return QSize(inner.width() + self.verticalScrollBar().sizeHint().width(), inner.height())
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt)
+        inner = self.widget().minimumSizeHint() if self.widget() is not None else QSize()
+        return QSize(inner.width() + self.verticalScrollBar().sizeHint().width(), 80)

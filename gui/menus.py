@@ -10,6 +10,8 @@ from PySide6.QtWidgets import QMainWindow, QMessageBox
 
 from resources import EXAMPLES
 
+from . import help_dialogs
+
 
 def _action(window, menu, text, slot, shortcut=None, tip=""):
     action = QAction(text, window)
@@ -68,6 +70,11 @@ def build(window: QMainWindow) -> None:
         examples.addAction(action)
 
     help_menu = bar.addMenu("&Help")
+    _action(window, help_menu, "A short &tour…", lambda: help_dialogs.show_tour(window), "F1",
+            "The table, Train, the error curve, the boundary, Continue and Reset, a page each")
+    _action(window, help_menu, "&Keyboard shortcuts…", lambda: help_dialogs.show_shortcuts(window),
+            "Ctrl+/", "Every key the program knows")
+    help_menu.addSeparator()
     _action(window, help_menu, "&About Neuron Lab", lambda: show_about(window))
 
 

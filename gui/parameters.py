@@ -7,20 +7,18 @@ from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDoubleSpinBox,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QSpinBox,
     QVBoxLayout,
 )
 
 from model import TrainConfig
 from model.training import MAX_ITERATIONS, MAX_SEED, MAX_TEST_FRACTION
 
-from .spin_boxes import SeedSpinBox
+from .spin_boxes import CheckedDoubleSpinBox, CheckedSpinBox, SeedSpinBox
 
 #: Paces of the speed control, in iterations per second; 0 is as fast as the machine goes.
 SPEEDS = [
@@ -50,17 +48,19 @@ class ParametersBox(QGroupBox):
                     "same random stream, on the table as it is now")
     #: the person changed a parameter (not emitted by :meth:`set_config`)
     changed = Signal()
+    #: a sentence for the person: a typed value was out of range and what was set instead
+    clamped = Signal(str)
 
     def __init__(self, parent=None) -> None:
         super().__init__("Training", parent)
         defaults = TrainConfig()
-        self.alpha_spin = QDoubleSpinBox(objectName="alphaSpin")
+        self.alpha_spin = CheckedDoubleSpinBox("The learning rate", objectName="alphaSpin")
         self.alpha_spin.setDecimals(4)
         self.alpha_spin.setRange(0.0001, 10.0)
         self.alpha_spin.setSingleStep(0.01)
         self.alpha_spin.setValue(defaults.alpha)
         self.alpha_spin.setToolTip("How big a step the neuron takes against the gradient each iteration.")
-        self.iterations_spin = QSpinBox(objectName="iterationsSpin")
+        self.iterations_spin = CheckedSpinBox("The number of iterations", objectName="iterationsSpin")
         self.iterations_spin.setRange(1, MAX_ITERATIONS)
         self.iterations_spin.setGroupSeparatorShown(True)
         self.iterations_spin.setSingleStep(1000)
@@ -72,12 +72,12 @@ class ParametersBox(QGroupBox):
         self.seed_spin.setValue(defaults.seed)
         self.seed_spin.setToolTip("Fixes the random starting weights and the order of rows: "
                                   "the same seed gives the same run.")
-        self.every_spin = QSpinBox(objectName="everySpin")
+        self.every_spin = CheckedSpinBox("The checkpoint interval", objectName="everySpin")
         self.every_spin.setRange(1, MAX_ITERATIONS)
         self.every_spin.setGroupSeparatorShown(True)
         self.every_spin.setValue(defaults.every)
         self.every_spin.setToolTip("Measure the error over all rows once every this many iterations.")
-        self.test_fraction_spin = QDoubleSpinBox(objectName="testFractionSpin")
+        self.test_fraction_spin = CheckedDoubleSpinBox("The held-out share", objectName="testFractionSpin")
         self.test_fraction_spin.setRange(0.0, MAX_TEST_FRACTION)
         self.test_fraction_spin.setDecimals(2)
         self.test_fraction_spin.setSingleStep(0.05)
@@ -98,6 +98,9 @@ class ParametersBox(QGroupBox):
         for label, pace in SPEEDS:
             self.speed_combo.addItem(label, pace)
         self.speed_combo.setCurrentIndex(DEFAULT_SPEED)
+        # As narrow as a short entry, so that the panel can shrink in a small window.
+        self.speed_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.speed_combo.setMinimumContentsLength(14)
         self.speed_combo.setToolTip("How fast to train: one step at a time with every number in "
                                     "the step panel, slow enough to watch, or as fast as possible.")
 
@@ -142,6 +145,9 @@ class ParametersBox(QGroupBox):
         self._setting = False
         for spin in self._spins():
             spin.valueChanged.connect(self._edited)
+            if hasattr(spin, "clamped"):
+                spin.setToolTip(f"{spin.toolTip()} {spin.range_tip()}")
+                spin.clamped.connect(self.clamped)
         self.standardize_check.toggled.connect(self._edited)
 
     def show_warnings(self, warnings: list[str]) -> None:

@@ -252,7 +252,9 @@ class RunController(QObject):
         elapsed = time.perf_counter() - self._started
         rate = done / elapsed if elapsed > 0 else 0.0
         history = self.document.run.history
-        error = f"error {history.train_error[-1]:.6g}" if len(history) else ""
+        # The error is measured at checkpoints only: say which iteration it belongs to.
+        error = (f"error {history.train_error[-1]:.6g} at {int(history.iteration[-1]):,}"
+                 if len(history) else "")
         self.status.emit(f"iteration {progress.state.iteration:,} / {self.planned_end():,}   "
                          f"{error}   {rate:,.0f} it/s   {elapsed:.1f} s")
 

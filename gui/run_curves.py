@@ -157,7 +157,8 @@ class RunCurves(QObject):
                 sample.update()
             if label.text != text:
                 label.setText(text)
-        columns = 1 + (len(legend.items) - 1) // LEGEND_ROWS if legend.items else 1
+        # Two columns at least: the current run's train and test share one row of the title.
+        columns = max(2, 1 + (len(legend.items) - 1) // LEGEND_ROWS if legend.items else 1)
         if columns != legend.columnCount:
             legend.setColumnCount(columns)
 

@@ -1,7 +1,9 @@
 """What the program remembers between starts, in one QSettings (an INI file per user)."""
 from __future__ import annotations
 
-from PySide6.QtCore import QSettings
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, QStandardPaths
 
 MAX_RECENT = 8
 
@@ -28,6 +30,24 @@ def forget_file(path: str) -> list[str]:
     files = [f for f in recent_files() if f != path]
     open_settings().setValue("recent_files", files)
     return files
+
+
+def start_folder() -> str:
+    """Where a file dialog opens: the folder last used, else Documents, else home."""
+    last = open_settings().value("last_folder")
+    if last and Path(str(last)).is_dir():
+        return str(last)
+    documents = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+    if documents and Path(documents).is_dir():
+        return documents
+    return str(Path.home())
+
+
+def remember_folder(path: str) -> None:
+    """The folder of ``path`` (a file chosen in a dialog) is where the next dialog opens."""
+    folder = Path(path).parent
+    if folder.is_dir():
+        open_settings().setValue("last_folder", str(folder))
 
 
 def use_folder(folder: str) -> None:

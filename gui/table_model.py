@@ -29,6 +29,7 @@ _HELD_OUT_BRUSH = QBrush(QColor(235, 235, 235))
 #: The row the latest step drew (a soft yellow, like a highlighter).
 _STEP_BRUSH = QBrush(QColor(255, 236, 140))
 _WRONG_BRUSH = QBrush(QColor(176, 0, 32))
+_REFUSED_BRUSH = QBrush(QColor(250, 205, 210))  # the cell whose edit was just refused
 _BLOCK = 1024  # rows whose predictions are computed together
 PREDICTION_HEADERS = ("ŷ (prediction)", "error (ŷ − y)²")
 _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
@@ -61,6 +62,8 @@ class DatasetTableModel(QAbstractTableModel):
         self._scaling = None
         self._blocks: dict[int, tuple[np.ndarray, np.ndarray]] = {}
         self._held_out = np.zeros(document.n_rows, dtype=bool)
+        #: (data row, column, why) of the last refused edit, until the next edit succeeds
+        self._refused: tuple[int, int, str] | None = None
         document.table_about_to_change.connect(self._about_to_change)
         document.table_changed.connect(self._changed)
 
@@ -183,6 +186,11 @@ class DatasetTableModel(QAbstractTableModel):
         held = row < len(self._held_out) and self._held_out[row]
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return _RIGHT
+        refused = self._refused is not None and self._refused[:2] == (row, column)
+        if refused and role == Qt.ItemDataRole.BackgroundRole:
+            return _REFUSED_BRUSH
+        if refused and role == Qt.ItemDataRole.ToolTipRole:
+            return self._refused[2]
         if role == Qt.ItemDataRole.BackgroundRole:
             if row == self._step_row:
                 return _STEP_BRUSH
@@ -274,14 +282,31 @@ class DatasetTableModel(QAbstractTableModel):
             else:
                 number = parse_cell(str(value), column == self.target_column)
         except DataError as exc:
-            self.edit_refused.emit(
-                f"Row {row + 1}, column '{self.names[column]}': {exc}; the old value was kept"
-            )
+            text = f"Row {row + 1}, column '{self.names[column]}': {exc}; the old value was kept"
+            self.clear_refusal()
+            self._refused = (row, column, text)
+            self.dataChanged.emit(index, index, [Qt.ItemDataRole.BackgroundRole])
+            self.edit_refused.emit(text)
             return False
+        self.clear_refusal()
         old = float(self.document.values[row, column])
         if number != old:
             self.undo_stack.push(_SetCell(self.document, row, column, old, number))
         return True
+
+    def refused_cell(self) -> tuple[int, int] | None:
+        """(data row, column) of the cell whose last edit was refused (None: none)."""
+        return None if self._refused is None else self._refused[:2]
+
+    def clear_refusal(self) -> None:
+        """Unmark the refused cell (an edit succeeded, or the message was dismissed)."""
+        if self._refused is None:
+            return
+        row, column, _ = self._refused
+        self._refused = None
+        if row < self.rowCount() and column < self.columnCount():
+            index = self.index(self.view_row(row), column)
+            self.dataChanged.emit(index, index, [Qt.ItemDataRole.BackgroundRole])
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         """Order the view by a column (-1: the data's own order), with one argsort."""
@@ -321,6 +346,10 @@ class DatasetTableModel(QAbstractTableModel):
 
     def _changed(self, change: Change) -> None:
         self._blocks.clear()
+        if change.kind == "cells":
+            self.clear_refusal()  # the table changed: the refused edit is behind the person
+        else:
+            self._refused = None  # the rows moved: every row is repainted below
         if change.kind != "cells":
             self._step_row = None  # its number now names another row
         n = self.document.n_rows
@@ -368,11 +397,13 @@ class DatasetTableModel(QAbstractTableModel):
             label = text or (f"Delete row {rows[0] + 1}" if len(rows) == 1 else f"Delete {len(rows)} rows")
             self.undo_stack.push(_RemoveRows(self.document, rows, label))
 
-    def set_dataset(self, dataset: Dataset, text: str = "Load data") -> None:
-        """Replace the whole table (undoable)."""
+    def set_dataset(self, dataset: Dataset, text: str = "Load data",
+                    file_name: str | None = None) -> None:
+        """Replace the whole table (undoable).  With ``file_name``, the document is named so
+        from then on, and undoing the replacement gives the old table its own name back."""
         values = np.column_stack([dataset.features, dataset.target]).astype(np.float64)
         self.undo_stack.push(_ReplaceTable(self.document, list(dataset.column_names), values, text,
-                                           dataset.target_labels))
+                                           dataset.target_labels, file_name))
 
     def swap_classes(self) -> str:
         """Turn a text target round, so the other text is 1 (undoable); the message to show.
@@ -518,12 +549,14 @@ class _RemoveRows(QUndoCommand):
 
 class _ReplaceTable(QUndoCommand):
     def __init__(self, document: Document, names: list[str], values: np.ndarray, text: str,
-                 labels: tuple[str, str] | None = None):
+                 labels: tuple[str, str] | None = None, file_name: str | None = None):
         super().__init__(text)
         self._document = document
         self._new = (names, values, None, labels)
         self._old = (document.names, document.values.copy(), document.row_ids.copy(),
                      document.target_labels)
+        self._file_name = file_name
+        self._old_file = (document.path, document.name)
 
     @property
     def nbytes(self) -> int:
@@ -531,9 +564,13 @@ class _ReplaceTable(QUndoCommand):
 
     def redo(self) -> None:
         self._document.replace_table(*self._new)
+        if self._file_name is not None:
+            self._document.set_file(None, self._file_name)
 
     def undo(self) -> None:
         self._document.replace_table(*self._old)
+        if self._file_name is not None:
+            self._document.set_file(*self._old_file)
 
 
 class _SwapClasses(QUndoCommand):

@@ -98,6 +98,10 @@ class RunViews(QObject):
         self.describe_model()
         done = end.state.iteration
         advice = f" {self.runs.advice}" if self.runs.advice else ""
+        history = self.document.run.history if self.document.run is not None else None
+        # The last checkpoint is usually before the last iteration: name both.
+        last = (f" Last error {history.train_error[-1]:.6g}, at iteration "
+                f"{int(history.iteration[-1]):,}." if history is not None and len(history) else "")
         step = self.document.step
         warnings = self.document.run.warnings() if self.document.run is not None else []
         if end.how is RunEnd.FINISHED and step is not None and step.iteration + 1 == done:
@@ -109,9 +113,9 @@ class RunViews(QObject):
             self.message.emit(f"{how} {done:,} iterations, but the neuron stopped learning: "
                               f"{warnings[0]}", True)
         elif end.how is RunEnd.FINISHED:
-            self.message.emit(f"Finished {done:,} iterations.{advice}", False)
+            self.message.emit(f"Finished {done:,} iterations.{last}{advice}", False)
         elif end.how is RunEnd.STOPPED:
-            self.message.emit(f"Stopped at iteration {done:,}.", False)
+            self.message.emit(f"Stopped at iteration {done:,}.{last}", False)
         else:
             self.message.emit(end.message[:1].upper() + end.message[1:], True)
         self.finished.emit()

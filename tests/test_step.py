@@ -281,7 +281,9 @@ def test_a_fast_run_clears_the_step(qtbot, window):
         window.continue_button.click()
     assert window.document.step is None
     assert "Press <b>Step</b>" in window.step_panel.html()
-    assert window.plot_tabs.currentWidget() is window.curve_splitter
+    # The Error curve tab holds the plot with the runs under it.
+    assert window.plot_tabs.currentIndex() == 0 and window.plot_tabs.currentWidget().isAncestorOf(
+        window.error_plot)
 
 
 # -- headless ----------------------------------------------------------------------------------

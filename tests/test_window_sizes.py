@@ -1,0 +1,73 @@
+"""Small and large windows: the table keeps rows in sight, headers are whole, nothing is cut."""
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFontMetrics, QGuiApplication
+from PySide6.QtWidgets import QLabel
+
+from gui.main_window import MainWindow
+
+
+def _resize(qtbot, window, width, height):
+    window.resize(width, height)
+    qtbot.waitUntil(lambda: (window.width(), window.height()) == (width, height))
+    qtbot.waitUntil(lambda: window.table.viewport().height() > 0)
+
+
+def _rows_in_sight(table) -> int:
+    height = table.viewport().height()
+    return sum(1 for row in range(table.model().rowCount())
+               if table.rowViewportPosition(row) + table.rowHeight(row) <= height)
+
+
+def test_a_small_window_keeps_four_rows_of_the_table_in_sight(qtbot, window):
+    _resize(qtbot, window, 1400, 820)
+    wide_left = window.main_splitter.sizes()[0]
+    _resize(qtbot, window, 900, 600)
+    assert _rows_in_sight(window.table) >= 4
+    assert window.main_splitter.sizes()[0] < wide_left  # the left panel gives width too
+    assert window.main_splitter.sizes()[1] > 400  # and the plots keep a usable width
+
+
+def test_headers_are_whole_even_in_bold_and_nothing_scrolls_sideways_at_1600(qtbot, window):
+    _resize(qtbot, window, 1600, 900)
+    header = window.table.horizontalHeader()
+    bold = header.font()
+    bold.setBold(True)
+    metrics = QFontMetrics(bold)
+    model = window.table_model
+    for column in range(model.columnCount()):
+        text = model.headerData(column, Qt.Orientation.Horizontal)
+        assert header.sectionSize(column) >= metrics.horizontalAdvance(text) + 20, text
+    assert window.table.horizontalScrollBar().maximum() == 0
+
+
+def test_columns_fit_the_names_of_newly_opened_data(qtbot, window, tmp_path):
+    path = tmp_path / "long.csv"
+    path.write_text("height in centimetres,outcome\n165,0\n170,1\n")
+    assert window.open_file(str(path))
+    header = window.table.horizontalHeader()
+    bold = header.font()
+    bold.setBold(True)
+    qtbot.waitUntil(lambda: header.sectionSize(0) >= QFontMetrics(bold).horizontalAdvance(
+        "height in centimetres"))
+    assert header.sectionSize(1) >= QFontMetrics(bold).horizontalAdvance("outcome (target)")
+
+
+def test_the_boundary_hint_wraps_instead_of_being_cut_off(qtbot, window):
+    _resize(qtbot, window, 900, 600)
+    hint = next(label for label in window.boundary_panel.findChildren(QLabel)
+                if "Shift+click" in label.text())
+    assert hint.wordWrap()
+    assert hint.height() >= hint.heightForWidth(hint.width())
+
+
+def test_the_first_window_fits_the_screen(qtbot):
+    window = MainWindow()
+    qtbot.addWidget(window)
+    try:
+        room = QGuiApplication.primaryScreen().availableGeometry()
+        assert window.width() <= room.width() and window.height() <= room.height()
+        assert window.width() <= 1400 and window.height() <= 820
+    finally:
+        window.shutdown()
