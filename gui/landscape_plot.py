@@ -19,7 +19,14 @@ from PySide6.QtCore import QObject, QRectF, QRunnable, QThreadPool, QTimer, Sign
 from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from model.document import Document
-from model.landscape import Grid, error_grid, gradient, parameter_names, sample_rows
+from model.landscape import (
+    Grid,
+    error_grid,
+    gradient,
+    parameter_names,
+    principal_plane,
+    sample_rows,
+)
 
 RESOLUTION = 64
 #: Contour levels drawn over the heat map.
@@ -56,6 +63,8 @@ class LandscapePanel(QWidget):
     """Two combo boxes choosing the parameters, a log-scale box, and the plot."""
 
     message = Signal(str, bool)
+    #: the weights then the bias a person clicked, to start a new run from
+    start_requested = Signal(object)
 
     def __init__(self, document: Document, parent=None) -> None:
         super().__init__(parent)
@@ -93,13 +102,21 @@ class LandscapePanel(QWidget):
                            "values of the model shown")
         self.log_check = QCheckBox("&Log colours", objectName="landscapeLog")
         self.log_check.setToolTip("Colour the error on a log scale (the values stay the error)")
+        self.plane_check = QCheckBox("Path's &plane", objectName="landscapePlane")
+        self.plane_check.setToolTip("Instead of two parameters, the plane of the path's two "
+                                    "principal directions (for more than two parameters): "
+                                    "the share of the path's variance it holds is printed")
+        self.row_check = QCheckBox("Drawn &row only", objectName="landscapeRow")
+        self.row_check.setToolTip("While stepping: the error of the single row the last step "
+                                  "learned from, the surface that step went down")
         top = QHBoxLayout()
         for text, combo in (("Across:", self.across), ("Up:", self.up)):
             label = QLabel(text)
             label.setBuddy(combo)
             top.addWidget(label)
             top.addWidget(combo, 1)
-        top.addWidget(self.log_check)
+        for check in (self.log_check, self.plane_check, self.row_check):
+            top.addWidget(check)
         self.note = QLabel()
         self.note.setWordWrap(True)
         self.note.setStyleSheet("color: #555;")
@@ -110,6 +127,9 @@ class LandscapePanel(QWidget):
         layout.addWidget(self.note)
         self.errors: np.ndarray | None = None
         self.grid: Grid | None = None
+        self._plane = None
+        self._shown_params = np.zeros(3)
+        self._axes = (0, 1)
         self._generation = 0
         self._stale = True
         self._done = _Done()
@@ -121,6 +141,11 @@ class LandscapePanel(QWidget):
         self.across.currentIndexChanged.connect(self.schedule)
         self.up.currentIndexChanged.connect(self.schedule)
         self.log_check.toggled.connect(self._colour)
+        self.plane_check.toggled.connect(self.schedule)
+        self.row_check.toggled.connect(self.schedule)
+        item.scene().sigMouseClicked.connect(self._clicked)
+        self.plot.setToolTip("Click to put the neuron there (those two parameters, the others "
+                             "as shown): a new run starts from it, and Continue trains it")
         document.run_changed.connect(self.schedule)
         document.run_progressed.connect(lambda checkpoints: self.schedule())
         document.shown_changed.connect(self.schedule)
@@ -171,42 +196,88 @@ class LandscapePanel(QWidget):
         d = run.state.weights.shape[0]
         self._set_axes(d)
         a, b = self.axes()
-        if a == b:
-            self._clear("Choose two different parameters.")
-            return
         params = np.append(shown[0], shown[1])
         history = run.history.params
         path = np.vstack([run.state.initial_weights.tolist() + [run.state.initial_bias],
                           history if history is not None else np.empty((0, d + 1))])
-        self.path.setData(path[:, a], path[:, b])
-        self.point.setData([params[a]], [params[b]])
-        ends = np.vstack([path, params[None, :]])
-        (x0, x1), (y0, y1) = self._span(ends[:, a]), self._span(ends[:, b])
+        names = parameter_names(d)
+        plane = None
+        if self.plane_check.isChecked() and len(path) >= 3:
+            centre, directions, share = principal_plane(path)
+            plane = (params, directions)
+            coords = (path - params) @ directions.T
+            point, labels = np.zeros(2), ("path's 1st direction", "path's 2nd direction")
+            plane_note = (f"The path's plane holds {share[0]:.0%} + {share[1]:.0%} of its "
+                          "variance. ")
+        elif a == b:
+            self._clear("Choose two different parameters.")
+            return
+        else:
+            coords = path[:, [a, b]]
+            point, labels, plane_note = params[[a, b]], (names[a], names[b]), ""
+        self.path.setData(coords[:, 0], coords[:, 1])
+        self.point.setData([point[0]], [point[1]])
+        ends = np.vstack([coords, point[None, :]])
+        (x0, x1), (y0, y1) = self._span(ends[:, 0]), self._span(ends[:, 1])
         rows = run.train_rows
         x = run.dataset.features[rows]
         if run.state.scaling is not None:
             x = run.state.scaling.apply(x)
-        x, y, sampled = sample_rows(x, run.dataset.target[rows])
-        grid = Grid(a, b, (x0, x1), (y0, y1), params, RESOLUTION)
-        names = parameter_names(d)
-        self.plot.getPlotItem().setLabel("bottom", names[a])
-        self.plot.getPlotItem().setLabel("left", names[b])
-        held = [f"{names[i]} = {params[i]:.4g}" for i in range(d + 1) if i not in (a, b)]
-        self.note.setText(("Held at the model shown: " + ", ".join(held) + ". " if held else "")
+        y = run.dataset.target[rows]
+        step = self.document.step
+        row_only = self.row_check.isChecked() and step is not None and self.document.rewound is None
+        self.row_check.setEnabled(step is not None)
+        if row_only:
+            x, y, sampled = step.inputs[None, :], np.array([step.target]), False
+        else:
+            x, y, sampled = sample_rows(x, y)
+        grid = Grid(a, b, (x0, x1), (y0, y1), params, RESOLUTION,
+                    None if plane is None else plane[1])
+        self._plane = plane
+        self.plot.getPlotItem().setLabel("bottom", labels[0])
+        self.plot.getPlotItem().setLabel("left", labels[1])
+        held = [f"{names[i]} = {params[i]:.4g}" for i in range(d + 1)
+                if plane is None and i not in (a, b)]
+        self.note.setText(plane_note
+                          + ("Held at the model shown: " + ", ".join(held) + ". " if held else "")
+                          + (f"The error of row {step.row + 1} alone. " if row_only else "")
                           + ("Summed over an even sample of 20,000 training rows. " if sampled
                              else "")
                           + "White arrow: the way the error falls fastest (its negative gradient).")
+        self._shown_params, self._axes = params, (a, b)
         # The negative gradient, drawn a tenth of the view long.
-        g = -gradient(x, y, params)[[a, b]]
+        full = -gradient(x, y, params)
+        g = full[[a, b]] if plane is None else plane[1] @ full
         scale = np.array([x1 - x0, y1 - y0])
         length = np.hypot(*(g / scale))
         if np.isfinite(length) and length > 0:
-            tip = params[[a, b]] + g / length * 0.12 * scale
-            self.arrow.setData(np.array([params[a], tip[0]]), np.array([params[b], tip[1]]))
+            tip = point + g / length * 0.12 * scale
+            self.arrow.setData(np.array([point[0], tip[0]]), np.array([point[1], tip[1]]))
         else:
             self.arrow.setData(np.empty(0), np.empty(0))
         self._generation += 1
         self._pool.start(_Job(self._generation, x, y, grid, self._done))
+
+    def _clicked(self, event) -> None:
+        from PySide6.QtCore import Qt
+
+        if event.button() != Qt.MouseButton.LeftButton or event.double() or self.grid is None:
+            return
+        view = self.plot.getPlotItem().getViewBox()
+        if not view.sceneBoundingRect().contains(event.scenePos()):
+            return
+        spot = view.mapSceneToView(event.scenePos())
+        event.accept()
+        self.start_requested.emit(self.params_at(spot.x(), spot.y()))
+
+    def params_at(self, u: float, v: float) -> np.ndarray:
+        """The weights then the bias at a point of the picture."""
+        params = np.array(self._shown_params, dtype=np.float64)
+        if self._plane is not None:
+            return params + u * self._plane[1][0] + v * self._plane[1][1]
+        a, b = self._axes
+        params[a], params[b] = u, v
+        return params
 
     @staticmethod
     def _span(values: np.ndarray) -> tuple[float, float]:

@@ -197,6 +197,7 @@ class MainWindow(QMainWindow):
         self.runs_panel.message.connect(self.show_message)
         self.rewind_cursor.message.connect(self.show_message)
         self.landscape_panel.message.connect(self.show_message)
+        self.landscape_panel.start_requested.connect(self.start_from)
         self.runs.running_changed.connect(lambda running: self.rewind_cursor.set_enabled(
             not running))
         self.runs_panel.sweep_requested.connect(self.open_sweep_dialog)
@@ -330,6 +331,20 @@ class MainWindow(QMainWindow):
         if reason:
             self.show_message(reason, True)
         return reason
+
+    @Slot(object)
+    def start_from(self, params) -> str | None:
+        """A new run starting from the weights and bias ``params`` (a click on the
+        landscape); Continue trains it."""
+        if self.is_running():
+            return self._refuse("Wait for the run to end (or press Stop) first.")
+        reason = self.document.start_from(params)
+        if reason:
+            return self._refuse(reason)
+        kept = self.document.runs.get(self.document.run.number)
+        self.show_message(f"{kept.label}: the neuron starts at the point clicked; Continue "
+                          "trains it from there (Train starts from the seed again).")
+        return None
 
     def shown_parameters(self) -> tuple[np.ndarray, float] | None:
         """The weights and the bias of the model shown (a rewound checkpoint's, or the

@@ -9,7 +9,7 @@ about Qt; the edits' undo history is the GUI's (an undo command calls these meth
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
 
@@ -24,7 +24,17 @@ from .neuron import predict
 from .runs import KeptRun, RunBook, fingerprint
 from .session import Session
 from .step import StepDetails
-from .training import Checkpoints, RunState, Training, TrainConfig, accuracy, run_split, split_rows
+from .training import (
+    Checkpoints,
+    RunState,
+    Training,
+    TrainConfig,
+    accuracy,
+    initial_state,
+    run_split,
+    split_rows,
+)
+from .landscape import chosen_start
 
 
 @dataclass(frozen=True)
@@ -433,6 +443,29 @@ class Document:
         return Checkpoints(h.iteration[:k].copy(), h.train_error[:k].copy(),
                            None if h.test_error is None else h.test_error[:k].copy(),
                            h.params[:k].copy())
+
+    def start_from(self, params: np.ndarray) -> str | None:
+        """A new run at iteration 0 starting from the weights and bias ``params`` a person
+        chose (its random stream the seed's), kept and shown; Continue trains it.  Returns
+        why it cannot (None when it could)."""
+        try:
+            dataset = self.dataset()
+            state = initial_state(dataset, self._config)
+        except DataError as exc:
+            return f"Cannot start there: {exc}"
+        params = np.asarray(params, dtype=np.float64)
+        if params.shape != (dataset.n_features + 1,) or not np.isfinite(params).all():
+            return "Cannot start there: the parameters do not fit the table's columns."
+        state = chosen_start(state, params)
+        first = state.predict(dataset.features[:1])[0]
+        state = replace(state, first_prediction=float(first))
+        run = Run.fresh(dataset, state)
+        self.set_run(run)
+        kept = self.keep_run(run)
+        kept.running = False
+        kept.label = f"run {kept.number} (chosen start)"
+        self.runs.touch(kept)
+        return None
 
     def table_fingerprint(self) -> str:
         return fingerprint(self.dataset())

@@ -9,7 +9,7 @@ that training on from it equals a fresh run that never stopped.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -40,6 +40,9 @@ class Grid:
     y_range: tuple[float, float]
     params: np.ndarray
     resolution: int = 64
+    #: a plane of its own instead of two parameters' axes: the parameters at (u, v) are
+    #: ``params + u * directions[0] + v * directions[1]`` (``across``/``up`` are then unused)
+    directions: np.ndarray | None = None
 
     def centres(self) -> tuple[np.ndarray, np.ndarray]:
         """The parameter values at the centres of the cells, across and up."""
@@ -61,10 +64,14 @@ def error_grid(x: np.ndarray, y: np.ndarray, grid: Grid) -> np.ndarray:
     for start in range(0, x.shape[0], _ROWS_AT_ONCE):
         rows = np.column_stack([x[start:start + _ROWS_AT_ONCE],
                                 np.ones(min(_ROWS_AT_ONCE, x.shape[0] - start))])
-        held = params.copy()
-        held[[grid.across, grid.up]] = 0.0
-        base = rows @ held  # the part of z from the parameters held still
-        xa, xb = rows[:, grid.across], rows[:, grid.up]
+        if grid.directions is None:
+            held = params.copy()
+            held[[grid.across, grid.up]] = 0.0
+            base = rows @ held  # the part of z from the parameters held still
+            xa, xb = rows[:, grid.across], rows[:, grid.up]
+        else:
+            base = rows @ params
+            xa, xb = rows @ grid.directions[0], rows @ grid.directions[1]
         with np.errstate(over="ignore", invalid="ignore"):
             z = (base[None, None, :] + a_values[:, None, None] * xa[None, None, :]
                  + b_values[None, :, None] * xb[None, None, :])
@@ -91,6 +98,15 @@ def gradient(x: np.ndarray, y: np.ndarray, params: np.ndarray) -> np.ndarray:
         p = sigmoid(x @ w + b)
         g = 2.0 * (p - y) * p * (1.0 - p)
     return np.append(g @ x, g.sum())
+
+
+def chosen_start(state: RunState, params: np.ndarray) -> RunState:
+    """A fresh run's state (``state``, at iteration 0) starting from parameters a person chose
+    instead of the seed's: its random stream is the seed's, so only the start differs, and
+    its initial weights and bias record the choice."""
+    weights = _frozen(np.asarray(params[:-1], dtype=np.float64))
+    return replace(state, weights=weights, bias=float(params[-1]), initial_weights=weights,
+                   initial_bias=float(params[-1]))
 
 
 def branch_state(state: RunState, n_train: int, iteration: int, params: np.ndarray,

@@ -183,3 +183,54 @@ def test_sessions_keep_the_parameters_for_rewinding(qtbot, trained, tmp_path):
     assert w.open_file(str(path))
     assert w.rewind_to(1200) is None
     assert np.array_equal(w.shown_parameters()[0], oracle_params(3000, 100)[12][:2])
+
+
+def test_a_run_can_start_from_parameters_chosen_on_the_landscape(qtbot, trained):
+    w = trained
+    chosen = np.array([-1.0, 2.0, 0.5])
+    assert w.start_from(chosen) is None
+    run = w.document.run
+    assert run.state.iteration == 0 and np.array_equal(run.state.initial_weights, chosen[:2])
+    assert "chosen start" in w.document.runs.get(run.number).label
+    w.iterations_spin.setValue(1000)
+    train(qtbot, w, w.continue_button)
+    # The note's loop from the same start: the seed's stream, only the start differs.
+    table = note_table()
+    neuron = NoteNeuron(2, 0.1, 42)
+    neuron.weights, neuron.bias = chosen[:2].copy(), chosen[2]
+    for _ in range(1000):
+        k = neuron.random.randint(8)
+        neuron._update(*neuron._gradients(table.features[k], table.target[k]))
+    assert np.array_equal(w.document.run.state.weights, neuron.weights)
+    assert w.document.run.state.bias == neuron.bias
+    # A click on the landscape asks for the same, with the clicked parameters.
+    panel = w.landscape_panel
+    w.plot_tabs.setCurrentWidget(panel)
+    w.show()
+    panel.refresh()
+    got = panel.params_at(0.25, -0.75)
+    assert got[0] == 0.25 and got[1] == -0.75 and got[2] == w.document.run.state.bias
+
+
+def test_the_paths_plane_and_the_drawn_row(qtbot, trained):
+    w = trained
+    panel = w.landscape_panel
+    w.plot_tabs.setCurrentWidget(panel)
+    w.show()
+    panel.plane_check.setChecked(True)
+    panel.refresh()
+    panel.wait()
+    qtbot.waitUntil(lambda: panel.grid is not None and panel.grid.directions is not None,
+                    timeout=TIMEOUT)
+    assert "variance" in panel.note.text()
+    x, y = panel.path.getData()
+    params = np.vstack([np.append(w.document.run.state.initial_weights,
+                                  w.document.run.state.initial_bias), w.document.run.history.params])
+    shown = np.append(*w.shown_parameters())
+    assert np.allclose(np.column_stack([x, y]), (params - shown) @ panel.grid.directions.T)
+    panel.plane_check.setChecked(False)
+    with qtbot.waitSignal(w.training_finished, timeout=TIMEOUT):
+        w.step()
+    panel.row_check.setChecked(True)
+    panel.refresh()
+    assert f"row {w.document.step.row + 1} alone" in panel.note.text()

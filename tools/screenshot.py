@@ -2,8 +2,8 @@
 
     python tools/screenshot.py [FOLDER]      (default: docs/)
 
-Writes screenshot.png (the note's table), step.png (one more step, with its numbers),
-runs.png (a sweep of 25 runs drawn as bands),
+Writes screenshot.png (the note's table), weights.png (its error landscape, rewound),
+step.png (one more step, with its numbers), runs.png (a sweep of 25 runs drawn as bands),
 xor.png (a single neuron failing on XOR) and xor-fixed.png (the same after one cluster
 was Ctrl+clicked away: now it is separable).
 """
@@ -48,6 +48,15 @@ def main() -> None:
     window.speed_combo.setCurrentIndex(MAX_SPEED)
     train(app, window)
     window.grab().save(str(folder / "screenshot.png"))
+    # The error landscape, rewound to iteration 3,000 of that run.
+    window.rewind_to(3000)
+    window.plot_tabs.setCurrentWidget(window.landscape_panel)
+    window.landscape_panel.refresh()
+    window.landscape_panel.wait()
+    for _ in range(5):
+        app.processEvents()
+    window.grab().save(str(folder / "weights.png"))
+    window.rewind_to(None)
     # One more step after the run, shown with all its numbers.
     train(app, window, window.step)
     window.grab().save(str(folder / "step.png"))
@@ -76,8 +85,8 @@ def main() -> None:
     window.grab().save(str(folder / "xor-fixed.png"))
     window.file_actions.confirm_discard = lambda: True  # a script: nothing to keep
     window.close()
-    print("\n".join(str(folder / n) for n in ("screenshot.png", "step.png", "runs.png", "xor.png",
-                                                         "xor-fixed.png")))
+    names = ("screenshot.png", "weights.png", "step.png", "runs.png", "xor.png", "xor-fixed.png")
+    print("\n".join(str(folder / n) for n in names))
 
 
 if __name__ == "__main__":
