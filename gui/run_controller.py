@@ -21,6 +21,12 @@ from model.document import Document, Run
 from .worker import THREADS, Progress, RunEnd, RunEnded, RunRequest, TrainingWorker
 
 
+#: Seconds between two updates of the status line and the progress bar during a run (and
+#: one more at its end).  Each update is a paint of its own between the plots' paints;
+#: ten a second read as well as the thirty batches a second the worker sends.
+STATUS_INTERVAL = 0.1
+
+
 class RunController(QObject):
     """Starts, stops and follows runs; the document holds what they produce."""
 
@@ -46,6 +52,7 @@ class RunController(QObject):
         self._total = 0
         self._first = 0
         self._started = 0.0
+        self._status_shown = 0.0
         self._thread = QThread(self)
         self._thread.setObjectName("trainingThread")
         THREADS.add(self._thread)
@@ -151,6 +158,7 @@ class RunController(QObject):
         self._pace = pace
         self._first = run.state.iteration
         self._started = time.perf_counter()
+        self._status_shown = 0.0
         self.running_changed.emit(True)
         self._worker.clear_stop()
         self._request.emit(RunRequest(self.run_id, run.dataset, run.state, iterations, pace))
@@ -181,13 +189,20 @@ class RunController(QObject):
         if progress.advice and progress.advice != self._advice:
             self._advice = progress.advice
             self.message.emit(progress.advice, False)
-        done = progress.state.iteration - self._first
+        now = time.perf_counter()
+        if now - self._status_shown >= STATUS_INTERVAL:
+            self._status_shown = now
+            self._show_status(progress.state.iteration)
+
+    def _show_status(self, iteration: int) -> None:
+        done = iteration - self._first
         self.fraction.emit(done / max(1, self._total))
         elapsed = time.perf_counter() - self._started
         rate = done / elapsed if elapsed > 0 else 0.0
-        history = self.document.run.history
-        error = f"error {history.train_error[-1]:.6g}" if len(history) else ""
-        self.status.emit(f"iteration {progress.state.iteration:,} / {self.planned_end():,}   "
+        run = self.document.run
+        history = run.history if run is not None else None
+        error = f"error {history.train_error[-1]:.6g}" if history is not None and len(history) else ""
+        self.status.emit(f"iteration {iteration:,} / {self.planned_end():,}   "
                          f"{error}   {rate:,.0f} it/s   {elapsed:.1f} s")
 
     @Slot(object)
@@ -196,6 +211,7 @@ class RunController(QObject):
             return
         self._running = False
         self.document.record_progress(None, end.state)
+        self._show_status(end.state.iteration)  # where the run ended, not the last update
         if end.how is RunEnd.FINISHED:
             self.fraction.emit(1.0)
         self.running_changed.emit(False)
