@@ -12,6 +12,8 @@ chunks on that same flag, so Stop is immediate at any pace.
 from __future__ import annotations
 
 import enum
+import os
+import sys
 import threading
 import time
 import weakref
@@ -23,6 +25,12 @@ from model import Checkpoints, Dataset, RunState, Training
 
 #: Seconds between two batches sent to the GUI (about 30 a second).
 BATCH_INTERVAL = 1 / 30
+
+#: How much lower than the window's the training thread's scheduling priority is (a Unix
+#: "nice" value; 0 to 19).  On a machine whose cores are all busy (two cores: the worker
+#: and anything else), the GUI thread would otherwise wait its turn behind the worker, and a
+#: paint that takes 10 ms of its time took 30 to 40 ms to finish.
+NICENESS = int(os.environ.get("NEURON_LAB_WORKER_NICE", "5"))
 
 #: Every training thread made, so that tests can check none is left running.
 THREADS: weakref.WeakSet[QThread] = weakref.WeakSet()
@@ -90,6 +98,8 @@ class TrainingWorker(QObject):
     def __init__(self) -> None:
         super().__init__()
         self._stop = threading.Event()
+        #: the operating system's id of the thread the worker runs on, once it has started
+        self.native_id: int | None = None
 
     def request_stop(self) -> None:
         """Ask the current run to stop after its current chunk (callable from any thread)."""
@@ -102,6 +112,8 @@ class TrainingWorker(QObject):
 
     @Slot()
     def warm_up(self) -> None:
+        self.native_id = threading.get_native_id()
+        _yield_to_the_window()
         from model import kernel
 
         kernel.warm_up()
@@ -152,3 +164,20 @@ class TrainingWorker(QObject):
         batch = Checkpoints.concatenate(parts, training.has_test)
         self.progress.emit(Progress(run_id, batch, training.snapshot(),
                                     training.checkpoint_advice()))
+
+
+def _yield_to_the_window() -> None:
+    """Lower the calling thread's priority by :data:`NICENESS` (the threads it starts, which
+    sum large tables' errors, inherit it).  On Linux a thread has a nice value of its own;
+    elsewhere Qt's thread priority is the nearest thing (``setpriority`` there would apply
+    to the whole process)."""
+    if NICENESS <= 0:
+        return
+    try:
+        if sys.platform.startswith("linux"):
+            tid = threading.get_native_id()
+            os.setpriority(os.PRIO_PROCESS, tid, min(19, os.getpriority(os.PRIO_PROCESS, tid) + NICENESS))
+        else:
+            QThread.currentThread().setPriority(QThread.Priority.LowPriority)
+    except (OSError, AttributeError):
+        pass  # not allowed or not available: the run is the same, the window less smooth
