@@ -12,7 +12,7 @@ import time
 
 import numpy as np
 
-from PySide6.QtCore import QObject, QThread, Signal, Slot
+from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
 
 from model import DataError
 from model.training import MAX_TOTAL_ITERATIONS, initial_state
@@ -25,6 +25,13 @@ from .worker import THREADS, Progress, RunEnd, RunEnded, RunRequest, TrainingWor
 #: one more at its end).  Each update is a paint of its own between the plots' paints;
 #: ten a second read as well as the thirty batches a second the worker sends.
 STATUS_INTERVAL = 0.1
+
+
+#: Milliseconds after the window is made before the worker loads the compiled kernel.
+#: Importing numba is half a second of Python on the worker thread, which takes turns with
+#: the GUI thread for the interpreter (the GIL): started at once, it made building the
+#: window two to three times slower.  A run asked for sooner loads the kernel itself.
+WARM_UP_DELAY_MS = 400
 
 
 class RunController(QObject):
@@ -64,7 +71,10 @@ class RunController(QObject):
         self._worker.progress.connect(self._on_progress)
         self._worker.ended.connect(self._on_ended)
         self._thread.start()
-        self._warm_up.emit()  # compile or load the kernel now, off the GUI thread
+        # Compile or load the kernel off the GUI thread, once the window is up.
+        self._warm_up_timer = QTimer(self, singleShot=True, interval=WARM_UP_DELAY_MS,
+                                     timeout=self._warm_up.emit)
+        self._warm_up_timer.start()
         self._forget_when_ended = False
         self._advice: str | None = None
         self._pace = 0.0
@@ -223,6 +233,7 @@ class RunController(QObject):
     def shutdown(self) -> None:
         """Stop any run and wait for the worker thread to end."""
         self.run_id += 1  # whatever still arrives is stale
+        self._warm_up_timer.stop()
         self._worker.request_stop()
         self._thread.quit()
         self._thread.wait()

@@ -112,16 +112,22 @@ class TrainingWorker(QObject):
 
     @Slot()
     def warm_up(self) -> None:
-        self.native_id = threading.get_native_id()
-        _yield_to_the_window()
+        self._settle()
         from model import kernel
 
         kernel.warm_up()
         self.ready.emit()
 
+    def _settle(self) -> None:
+        """On the worker's thread, the first time it does anything: give way to the window."""
+        if self.native_id is None:
+            self.native_id = threading.get_native_id()
+            _yield_to_the_window()
+
     @Slot(object)
     def run(self, request: RunRequest) -> None:
         """Advance a run of its own by ``request.iterations`` steps at ``request.pace``."""
+        self._settle()
         try:
             training = Training.resume(request.dataset, request.start)
         except Exception as exc:  # a damaged state must not kill the thread silently
