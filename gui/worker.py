@@ -30,7 +30,7 @@ BATCH_INTERVAL = 1 / 30
 #: "nice" value; 0 to 19).  On a machine whose cores are all busy (two cores: the worker
 #: and anything else), the GUI thread would otherwise wait its turn behind the worker, and a
 #: paint that takes 10 ms of its time took 30 to 40 ms to finish.
-NICENESS = int(os.environ.get("NEURON_LAB_WORKER_NICE", "5"))
+NICENESS = 5
 
 #: Every training thread made, so that tests can check none is left running.
 THREADS: weakref.WeakSet[QThread] = weakref.WeakSet()
