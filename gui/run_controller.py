@@ -12,7 +12,7 @@ import time
 from dataclasses import replace
 
 import numpy as np
-from PySide6.QtCore import QObject, QThread, Signal, Slot
+from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
 
 from model import DataError
 from model.document import Document, Run
@@ -21,6 +21,19 @@ from model.landscape import branch_state
 from model.training import MAX_TOTAL_ITERATIONS, initial_state
 
 from .worker import THREADS, TRACE_PACE, Progress, RunEnd, RunEnded, RunRequest, TrainingWorker
+
+
+#: Seconds between two updates of the status line and the progress bar during a run (and
+#: one more at its end).  Each update is a paint of its own between the plots' paints;
+#: ten a second read as well as the thirty batches a second the worker sends.
+STATUS_INTERVAL = 0.1
+
+
+#: Milliseconds after the window is made before the worker loads the compiled kernel.
+#: Importing numba is half a second of Python on the worker thread, which takes turns with
+#: the GUI thread for the interpreter (the GIL): started at once, it made building the
+#: window two to three times slower.  A run asked for sooner loads the kernel itself.
+WARM_UP_DELAY_MS = 400
 
 
 class RunController(QObject):
@@ -48,6 +61,7 @@ class RunController(QObject):
         self._total = 0
         self._first = 0
         self._started = 0.0
+        self._status_shown = 0.0
         self._thread = QThread(self)
         self._thread.setObjectName("trainingThread")
         THREADS.add(self._thread)
@@ -59,7 +73,10 @@ class RunController(QObject):
         self._worker.progress.connect(self._on_progress)
         self._worker.ended.connect(self._on_ended)
         self._thread.start()
-        self._warm_up.emit()  # compile or load the kernel now, off the GUI thread
+        # Compile or load the kernel off the GUI thread, once the window is up.
+        self._warm_up_timer = QTimer(self, singleShot=True, interval=WARM_UP_DELAY_MS,
+                                     timeout=self._warm_up.emit)
+        self._warm_up_timer.start()
         self._forget_when_ended = False
         self._advice: str | None = None
         self._pace = 0.0
@@ -214,6 +231,7 @@ class RunController(QObject):
         self._first = run.state.iteration
         self._started = time.perf_counter()
         self.document.keep_run(run)
+        self._status_shown = 0.0
         self.running_changed.emit(True)
         self._worker.clear_stop()
         # At a slow-motion pace every step comes with its numbers, for the step panel.
@@ -247,15 +265,22 @@ class RunController(QObject):
         if progress.advice and progress.advice != self._advice:
             self._advice = progress.advice
             self.message.emit(progress.advice, False)
-        done = progress.state.iteration - self._first
+        now = time.perf_counter()
+        if now - self._status_shown >= STATUS_INTERVAL:
+            self._status_shown = now
+            self._show_status(progress.state.iteration)
+
+    def _show_status(self, iteration: int) -> None:
+        done = iteration - self._first
         self.fraction.emit(done / max(1, self._total))
         elapsed = time.perf_counter() - self._started
         rate = done / elapsed if elapsed > 0 else 0.0
-        history = self.document.run.history
+        run = self.document.run
+        history = run.history if run is not None else None
         # The error is measured at checkpoints only: say which iteration it belongs to.
         error = (f"error {history.train_error[-1]:.6g} at {int(history.iteration[-1]):,}"
-                 if len(history) else "")
-        self.status.emit(f"iteration {progress.state.iteration:,} / {self.planned_end():,}   "
+                 if history is not None and len(history) else "")
+        self.status.emit(f"iteration {iteration:,} / {self.planned_end():,}   "
                          f"{error}   {rate:,.0f} it/s   {elapsed:.1f} s")
 
     @Slot(object)
@@ -265,6 +290,7 @@ class RunController(QObject):
         self._running = False
         self.document.record_progress(None, end.state)
         self.document.run_ended(time.perf_counter() - self._started)
+        self._show_status(end.state.iteration)  # where the run ended, not the last update
         if end.how is RunEnd.FINISHED:
             self.fraction.emit(1.0)
         self.running_changed.emit(False)
@@ -276,6 +302,7 @@ class RunController(QObject):
     def shutdown(self) -> None:
         """Stop any run and wait for the worker thread to end."""
         self.run_id += 1  # whatever still arrives is stale
+        self._warm_up_timer.stop()
         self._worker.request_stop()
         self._thread.quit()
         self._thread.wait()

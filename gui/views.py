@@ -54,6 +54,11 @@ class RunViews(QObject):
         self._redraw = QTimer(self, interval=33, timeout=self._redraw_run)
         #: set by the window: True while something else (a sweep) trains
         self.busy_elsewhere = lambda: False
+        # The neuron's pictures are drawn half a frame after the curve, not with it: Qt
+        # paints every widget marked since its last paint in one go, and the curve, the
+        # boundary and the table in one paint held the GUI thread two to three times as long
+        # as the curve alone (the longest pauses of the window during a run).
+        self._neuron_timer = QTimer(self, singleShot=True, timeout=self._draw_neuron)
         document.run_changed.connect(self.run_changed)
         document.run_progressed.connect(self._progressed)
         document.shown_changed.connect(self._shown_changed)
@@ -83,14 +88,20 @@ class RunViews(QObject):
         # The neuron's pictures (the boundary image, the table's predictions, the answer)
         # change less visibly than the curve: about ten times a second is enough.
         now = time.perf_counter()
-        if self._neuron_dirty and now - self._neuron_drawn >= 0.1:
+        if self._neuron_dirty and now - self._neuron_drawn >= 0.1 and not self._neuron_timer.isActive():
             self._neuron_drawn = now
-            self.show_neuron()
+            self._neuron_timer.start(self._redraw.interval() // 2)
         self._redraw.setInterval(self.error_plot.redraw_interval_ms())
+
+    @Slot()
+    def _draw_neuron(self) -> None:
+        if self.runs.running:  # once it has ended, _ended has drawn it
+            self.show_neuron()
 
     @Slot(object)
     def _ended(self, end: RunEnded) -> None:
         self._redraw.stop()
+        self._neuron_timer.stop()
         # A run stopped early fills the plot's width again, instead of its planned length.
         self.error_plot.expect_until(max(end.state.iteration, 1))
         self.error_plot.refresh()

@@ -10,11 +10,14 @@ disk (``cache=True``), so only the very first start of the program pays for the 
 
 ``exp`` and the dot product go through NumPy's own routines (see
 :mod:`model.numpy_primitives`) so that every number equals what the note's NumPy code
-computes, to the last bit.
+computes, to the last bit.  A short row's dot product is done inline instead of calling
+the BLAS, but only where the BLAS's ``ddot`` was found, on thousands of rows picked to
+tell the ways apart, to add the products in that very order (:func:`dot_form`).
 """
 from __future__ import annotations
 
 import math
+import threading
 
 import numpy as np
 from llvmlite import ir
@@ -24,8 +27,17 @@ from numba.extending import intrinsic
 from . import numpy_primitives
 from .kernel import CHECKPOINT_DUE, NONFINITE_ERROR, NONFINITE_STEP, OK  # defined once
 
-# Slots of the ``prims`` array handed to the kernel.
-_EXP_LOOP, _EXP_DATA, _DDOT, _EXP_CONTEXT = 0, 1, 2, 3
+# Slots of the ``prims`` array handed to the kernel: NumPy's routines
+# (:func:`model.numpy_primitives.addresses`), then how ``ddot`` adds short rows.
+_EXP_LOOP, _EXP_DATA, _DDOT, _EXP_CONTEXT, _DOT_FORM, _DOT_FORM_MAX = 0, 1, 2, 3, 4, 5
+
+# How ddot adds up a short row, when it is one of these: ``s = 0.0`` then, column after
+# column, ``s = s + x_j * w_j`` (UNFUSED) or ``s = fma(x_j, w_j, s)`` (FUSED).
+_CALL, _UNFUSED, _FUSED = 0, 1, 2
+
+#: Rows with at most this many features are the ones whose dot product may be done
+#: inline (OpenBLAS's x86 kernels add fewer than 16 numbers one at a time).
+INLINE_DOT_MAX = 8
 
 
 @intrinsic
@@ -61,6 +73,17 @@ def _call_ddot(typingctx, fn, n, x, y):
     return sig, codegen
 
 
+@intrinsic
+def _fma(typingctx, a, b, c):
+    """``a * b + c`` rounded once (IEEE fused multiply-add), as an FMA instruction does."""
+    sig = types.float64(types.float64, types.float64, types.float64)
+
+    def codegen(context, builder, signature, values):
+        return builder.fma(*values)
+
+    return sig, codegen
+
+
 @njit(nogil=True, cache=True)
 def _exp_into(prims, src, dst, n, loop_args, loop_dims, loop_steps):
     """``dst[:n] = exp(src[:n])`` with NumPy's strided loop (or math.exp without it)."""
@@ -79,16 +102,47 @@ def _exp_into(prims, src, dst, n, loop_args, loop_dims, loop_steps):
 
 
 @njit(nogil=True, cache=True)
-def _dot_row(prims, x, row, w):
-    """``np.dot(x[row], w)``."""
-    d = w.shape[0]
-    if prims[_DDOT] != 0:
-        return _call_ddot(prims[_DDOT], d, x.ctypes.data + row * d * 8, w.ctypes.data)
-    z = 0.0
-    for j in range(d):
-        z += x[row, j] * w[j]
-    return z
+def _dot_form_for(prims, d):
+    """How :func:`_neg_z_into` computes a row of ``d`` numbers: ``_CALL`` (ddot, or the plain
+    loop without it) or the inline form ddot was found to use.  Read once per call of the
+    loops, not per row: read per row, it cost several times the dot product itself."""
+    if prims[_DDOT] != 0 and d <= prims[_DOT_FORM_MAX]:
+        return prims[_DOT_FORM]
+    return _CALL
 
+
+@njit(nogil=True, cache=True)
+def _neg_z_into(prims, form, x, lo, n, w, b, neg_z):
+    """``neg_z[r] = -(np.dot(x[lo + r], w) + b)`` for ``r < n``; ``form`` from
+    :func:`_dot_form_for`.
+
+    A block of rows at a time: a call per row (with arrays for arguments) would cost more
+    than the dot product.  And a call into the BLAS costs several times the few
+    multiplications of a short row, so where ddot is known to add them in one of the two
+    plain orders they are done here."""
+    d = w.shape[0]
+    if form == _FUSED:
+        for r in range(n):
+            z = 0.0
+            for j in range(d):
+                z = _fma(x[lo + r, j], w[j], z)
+            neg_z[r] = -(z + b)
+    elif form == _UNFUSED or prims[_DDOT] == 0:
+        for r in range(n):
+            z = 0.0
+            for j in range(d):
+                z = z + x[lo + r, j] * w[j]
+            neg_z[r] = -(z + b)
+    else:
+        ddot, xp, wp = prims[_DDOT], x.ctypes.data, w.ctypes.data
+        for r in range(n):
+            neg_z[r] = -(_call_ddot(ddot, d, xp + (lo + r) * d * 8, wp) + b)
+
+
+# _NO_CHECKS: the sums compile with NumPy's error model, in which ``1.0 / (1.0 + e)`` is a
+# plain division rather than one that first checks for zero (so it is done several rows at
+# a time): ``e`` is an ``exp``, so ``1.0 + e`` is at least 1 (or NaN), never zero, and the
+# numbers are the same.
 
 #: Rows whose terms are computed at a time: their scratch stays in the core's own cache,
 #: where a pass over arrays as long as the table would be held up by memory.
@@ -100,10 +154,10 @@ BLOCK_ROWS = 1024
 def _add_squared_errors(prims, x, y, w, b, lo, hi, total, neg_z, e, loop_args, loop_dims, loop_steps):
     """``total`` plus the squared errors of rows ``lo`` to ``hi``, added one row at a time
     (``neg_z`` and ``e``: scratch of ``min(hi - lo, BLOCK_ROWS)`` rows or more)."""
+    form = _dot_form_for(prims, w.shape[0])
     for start in range(lo, hi, BLOCK_ROWS):
         n = min(BLOCK_ROWS, hi - start)
-        for r in range(n):
-            neg_z[r] = -(_dot_row(prims, x, start + r, w) + b)
+        _neg_z_into(prims, form, x, start, n, w, b, neg_z)
         _exp_into(prims, neg_z, e, n, loop_args, loop_dims, loop_steps)
         for r in range(n):
             diff = 1.0 / (1.0 + e[r]) - y[start + r]
@@ -111,7 +165,7 @@ def _add_squared_errors(prims, x, y, w, b, lo, hi, total, neg_z, e, loop_args, l
     return total
 
 
-@njit(nogil=True, cache=True)
+@njit(nogil=True, cache=True, error_model="numpy")  # see _NO_CHECKS
 def _squared_error(prims, x, y, w, b, neg_z, e, loop_args, loop_dims, loop_steps):
     """Sum over the rows of ``(sigmoid(x . w + b) - y)**2``, added one row at a time."""
     return _add_squared_errors(
@@ -128,15 +182,15 @@ def _block_terms(prims, x, y, w, b, lo, hi, neg_z, out, loop_args, loop_dims, lo
     """``out[r - lo]`` = the squared error of row ``r``, for ``lo <= r < hi``: the very
     terms :func:`_add_squared_errors` adds."""
     n = hi - lo
-    for r in range(n):
-        neg_z[r] = -(_dot_row(prims, x, lo + r, w) + b)
+    form = _dot_form_for(prims, w.shape[0])
+    _neg_z_into(prims, form, x, lo, n, w, b, neg_z)
     _exp_into(prims, neg_z, out, n, loop_args, loop_dims, loop_steps)
     for r in range(n):
         diff = 1.0 / (1.0 + out[r]) - y[lo + r]
         out[r] = diff * diff
 
 
-@njit(nogil=True, cache=True)
+@njit(nogil=True, cache=True, error_model="numpy")  # see _NO_CHECKS
 def row_terms(prims, x, y, w, b, lo, hi, terms):
     """``terms[r]`` = the squared error of row ``r``, for ``lo <= r < hi``."""
     loop_args = np.empty(2, dtype=np.intp)
@@ -157,7 +211,7 @@ def add_in_order(total, terms, lo, hi):
     return total
 
 
-@njit(nogil=True, cache=True)
+@njit(nogil=True, cache=True, error_model="numpy")  # see _NO_CHECKS
 def add_squared_errors(prims, x, y, w, b, lo, hi, total):
     """``total`` plus the squared errors of rows ``lo`` to ``hi``, in row order."""
     loop_args = np.empty(2, dtype=np.intp)
@@ -201,9 +255,21 @@ def train_chunk(
     e = np.empty(rows)
     n_out = 0
     bias = b[0]
+    form = _dot_form_for(prims, d)
     for s in range(indices.shape[0]):
         k = indices[s]
-        neg_z[0] = -(_dot_row(prims, x, k, w) + bias)
+        # The row's dot product as _neg_z_into does it, written out: a call per step
+        # would cost a fifth of the step.
+        z = 0.0
+        if form == _FUSED:
+            for j in range(d):
+                z = _fma(x[k, j], w[j], z)
+        elif form == _UNFUSED or prims[_DDOT] == 0:
+            for j in range(d):
+                z = z + x[k, j] * w[j]
+        else:
+            z = _call_ddot(prims[_DDOT], d, x.ctypes.data + k * d * 8, w.ctypes.data)
+        neg_z[0] = -(z + bias)
         _exp_into(prims, neg_z, e, 1, loop_args, loop_dims, loop_steps)
         p = 1.0 / (1.0 + e[0])
         # The chain rule: dE/dp = 2 (p - y), dp/dz = p (1 - p), dz/db = 1, dz/dw = x.
@@ -242,9 +308,76 @@ def train_chunk(
     return indices.shape[0], n_out, OK
 
 
+@njit(nogil=True, cache=True)
+def _dot_form_agrees(ddot, form, x, w):
+    """True if ddot at address ``ddot`` gives, for every row of ``x`` and ``w`` (float64,
+    C-contiguous, as many columns), the inline sum of that ``form``, bit for bit.
+
+    Zeros are compared without their sign: a dot product only ever reaches
+    ``exp(-(z + b))``, where ``+0`` and ``-0`` give the same ``1``."""
+    d = x.shape[1]
+    got = np.empty(1)
+    for r in range(x.shape[0]):
+        want = -(_call_ddot(ddot, d, x.ctypes.data + r * d * 8, w.ctypes.data + r * d * 8) + 0.0)
+        _neg_z_into(_NO_BLAS, form, x, r, 1, w[r], 0.0, got)
+        if not (got[0] == want or (got[0] != got[0] and want != want)):
+            return False
+    return True
+
+
+_NO_BLAS = np.zeros(_DOT_FORM_MAX + 1, dtype=np.int64)
+
+
+def _dot_samples(d: int, rs: np.random.RandomState, n: int = 4096) -> tuple[np.ndarray, np.ndarray]:
+    """Rows on which the ways of adding ``d`` products disagree often: scales far apart,
+    sums that nearly cancel (where fusing shows in every bit), and non-finite numbers."""
+    x = rs.randn(n, d) * 2.0 ** rs.randint(-40, 40, (n, d))
+    w = rs.randn(n, d) * 2.0 ** rs.randint(-40, 40, (n, d))
+    if d > 1:
+        near = slice(0, n // 2)
+        partial = (x[near, :-1] * w[near, :-1]).sum(axis=1)
+        x[near, -1] = -partial / w[near, -1] * (1 + rs.randn(n // 2) * 1e-12)
+    special = np.array([0.0, -0.0, np.inf, -np.inf, np.nan, 5e-324, 1e308, -1e308, 1e-300])
+    x[-64:] = rs.choice(special, (64, d))
+    w[-32:] = rs.choice(special, (32, d))
+    return np.ascontiguousarray(x), np.ascontiguousarray(w)
+
+
+def dot_form(ddot: int) -> tuple[int, int]:
+    """How ddot at address ``ddot`` adds short rows: ``(form, largest d)``, where every row of
+    1 to ``largest d`` numbers gave the inline sum of that form, bit for bit, on thousands of
+    samples; ``(_CALL, 0)`` when neither form matches (ddot is then always called)."""
+    if ddot == 0:
+        return _CALL, 0
+    rs = np.random.RandomState(20260102)
+    samples = [_dot_samples(d, rs) for d in range(1, INLINE_DOT_MAX + 1)]
+    best = (_CALL, 0)
+    with np.errstate(all="ignore"):
+        for form in (_FUSED, _UNFUSED):
+            largest = 0
+            for x, w in samples:
+                if not _dot_form_agrees(ddot, form, x, w):
+                    break
+                largest = x.shape[1]
+            if largest > best[1]:
+                best = (form, largest)
+    return best
+
+
+_lock = threading.Lock()
+_prims: tuple[np.ndarray, np.ndarray] | None = None  # NumPy's addresses, and with the form
+
+
 def primitives() -> np.ndarray:
-    """The addresses the kernel calls (found and checked once per process)."""
-    return numpy_primitives.addresses()
+    """The addresses the kernel calls and how ddot adds short rows (found and checked once
+    per process)."""
+    global _prims
+    base = numpy_primitives.addresses()
+    with _lock:
+        if _prims is None or _prims[0] is not base:
+            form, largest = dot_form(int(base[_DDOT]))
+            _prims = (base, np.concatenate([base, np.array([form, largest], dtype=np.int64)]))
+        return _prims[1]
 
 
 def warm_up() -> None:

@@ -3,8 +3,8 @@
 The error is ``sum over rows of (sigmoid(x_r . w + b) - y_r)**2``, added one row at a
 time in row order, as the note's loop adds it.  Each row's term depends on that row
 alone, so the terms are computed in blocks on several threads (each row's
-``-(x_r . w + b)`` through NumPy's ``ddot``, then NumPy's ``exp`` loop over the block,
-then ``diff * diff``, exactly as :func:`model.kernel._squared_error` does); only the sum
+``-(x_r . w + b)`` as NumPy's ``ddot`` computes it, then NumPy's ``exp`` loop over the
+block, then ``diff * diff``, exactly as :func:`model.kernel._squared_error` does); only the sum
 has an order, and it is done on the calling thread, block after block in row order, so
 the total is the very number a single loop gives.
 

@@ -82,6 +82,29 @@ def test_block_boundaries_anywhere_give_the_same_sum(rows):
             assert errors.squared_error(x, y, w, b, parts=parts) == expected, parts
 
 
+@pytest.mark.parametrize("features", range(1, compiled.INLINE_DOT_MAX + 3))
+def test_each_width_of_row_gives_the_notes_sum(features):
+    """Short rows' dot products are done inline where ddot is found to add them in a plain
+    order, longer ones by ddot: both must give the note's numbers."""
+    x, y = table(600, features=features, seed=features)
+    w = np.random.RandomState(features).randn(features)
+    expected = note_error(x, y, w, 0.4)
+    assert sequential_error(x, y, w, 0.4) == expected
+    with row_errors.RowErrors(threads=2) as errors:
+        assert errors.squared_error(x, y, w, 0.4, parts=2) == expected
+
+
+def test_the_inline_dot_product_is_used_only_where_ddot_adds_that_way():
+    prims = kernel.primitives()
+    form, largest = prims[compiled._DOT_FORM], prims[compiled._DOT_FORM_MAX]
+    assert 0 <= largest <= compiled.INLINE_DOT_MAX
+    if largest:
+        rs = np.random.RandomState(5)
+        for d in range(1, largest + 1):
+            assert compiled._dot_form_agrees(prims[compiled._DDOT], form, *compiled._dot_samples(d, rs))
+    assert compiled.dot_form(0) == (compiled._CALL, 0)
+
+
 def test_a_non_finite_row_makes_the_sum_non_finite_as_in_one_loop():
     x, y = table(200)
     x[150, 1] = np.nan
