@@ -31,6 +31,7 @@ bench: $(STAMP)
 	$(PY) bench/bench_csv.py
 	$(PY) bench/bench_scale.py
 	$(PY) bench/bench_sweep.py
+	$(PY) bench/bench_landscape.py
 
 # What the fuzzing, fault, numerics and soak tests tried and what held; LONG=1 for more.
 reliability: $(STAMP)

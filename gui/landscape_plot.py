@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QVBoxLa
 
 from model.document import Document
 from model.landscape import (
+    MAX_ROWS,
     Grid,
     error_grid,
     gradient,
@@ -241,7 +242,7 @@ class LandscapePanel(QWidget):
         self.note.setText(plane_note
                           + ("Held at the model shown: " + ", ".join(held) + ". " if held else "")
                           + (f"The error of row {step.row + 1} alone. " if row_only else "")
-                          + ("Summed over an even sample of 20,000 training rows. " if sampled
+                          + (f"Summed over an even sample of {MAX_ROWS:,} training rows. " if sampled
                              else "")
                           + "White arrow: the way the error falls fastest (its negative gradient).")
         self._shown_params, self._axes = params, (a, b)

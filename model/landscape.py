@@ -19,7 +19,7 @@ from .training import RunState, TrainConfig, _frozen, _start
 #: The grid's cells are computed this many rows at a time (bounded memory on big tables).
 _ROWS_AT_ONCE = 256
 #: A landscape sums at most this many rows (an even sample of a bigger table, and it says so).
-MAX_ROWS = 20_000
+MAX_ROWS = 5_000
 #: Random draws replayed at a time when a run's stream is re-created at a checkpoint.
 _REPLAY = 1 << 20
 
