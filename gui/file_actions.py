@@ -183,9 +183,10 @@ class FileActions(QObject):
             if not Path(path).exists():
                 self._fill_recent(settings.forget_file(str(path)))
             return False
-        self.table_model.set_dataset(dataset, text=f"Open {Path(path).name}")
+        # Named after the file, as one undo step: undoing it gives the old name back too.
+        self.table_model.set_dataset(dataset, text=f"Open {Path(path).name}",
+                                     file_name=Path(path).name)
         self.table_model.undo_stack.mark_saved()  # the table is the file's: nothing edited yet
-        self.document.set_file(None, Path(path).name)
         self._remember(Path(path))
         labels = dataset.target_labels
         mapping = (f" read from its text as 0 = {labels[0]}, 1 = {labels[1]} (Edit › Swap "

@@ -367,9 +367,9 @@ class MainWindow(QMainWindow):
         except DataError as exc:
             self.show_message(f"Cannot load the example: {exc}", error=True)
             return
-        self.table_model.set_dataset(dataset, text=f"Load {example.title}")
+        self.table_model.set_dataset(dataset, text=f"Load {example.title}",
+                                     file_name=example.title)
         self.undo_stack.mark_saved()  # the table is the example's, nothing is edited yet
-        self.document.set_file(None, example.title)
         self.show_message(f"{example.title}: {example.teaches}.")
 
     @Slot(float, float, float)

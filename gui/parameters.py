@@ -194,8 +194,12 @@ class ParametersBox(QGroupBox):
         try:
             for spin, value in zip(self._spins(), (config.alpha, config.iterations, config.seed,
                                                    config.every, config.test_fraction)):
-                spin.setValue(value)
-            self.standardize_check.setChecked(config.standardize)
+                # Only a box whose value differs: setting it again would rewrite the text a
+                # person is typing ("0.2" becomes "0.2000" after one keystroke).
+                if spin.value() != value:
+                    spin.setValue(value)
+            if self.standardize_check.isChecked() != config.standardize:
+                self.standardize_check.setChecked(config.standardize)
         finally:
             self._setting = False
 

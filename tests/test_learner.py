@@ -159,3 +159,20 @@ def test_the_splitters_are_remembered(qtbot, window):
     qtbot.waitUntil(lambda: again.main_splitter.sizes()[0] == sizes[0][0])
     assert (again.main_splitter.sizes(), again.plot_splitter.sizes()) == sizes
     again.close()
+
+
+def test_undoing_an_example_or_an_opened_file_gives_the_old_title_back(qtbot, window, tmp_path,
+                                                                      monkeypatch):
+    from resources import EXAMPLES
+    xor = next(e for e in EXAMPLES if e.file == "xor.csv")
+    window.load_example(xor)
+    assert xor.title in window.windowTitle()
+    window.undo_stack.undo()
+    assert "The note's table" in window.windowTitle()
+    path = tmp_path / "heights.csv"
+    path.write_text("h,w,y\n165,66,1\n170,70,0\n")
+    monkeypatch.setattr(window.file_actions, "ask_target", lambda names: len(names) - 1)
+    assert window.open_file(str(path))
+    assert "heights.csv" in window.windowTitle()
+    window.undo_stack.undo()
+    assert "The note's table" in window.windowTitle()

@@ -152,3 +152,18 @@ def test_the_readme_gives_xors_accuracy_as_the_program_reaches_it():
         accuracy = json.loads(done.stdout)["final"]["train_accuracy"]
         assert f"{accuracy:.0%}".replace("%", " %") in readme
     assert "near 50" not in readme
+
+
+def test_typing_a_decimal_into_the_boxes_gives_what_was_typed(qtbot, window):
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+    window.show()
+    for spin, text, value in ((window.alpha_spin, "0.0125", 0.0125),
+                              (window.alpha_spin, "0.25", 0.25),
+                              (window.test_fraction_spin, "0.25", 0.25)):
+        spin.setFocus()
+        spin.selectAll()
+        QTest.keyClicks(spin, text)  # one keystroke at a time, as a person types
+        QTest.keyClick(spin, Qt.Key.Key_Tab)
+        assert spin.value() == value, (spin.objectName(), text, spin.value())
+    assert window.document.config.alpha == 0.25 and window.document.config.test_fraction == 0.25
