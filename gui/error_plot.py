@@ -183,7 +183,7 @@ class ErrorPlot(pg.PlotWidget):
         self.setObjectName("errorPlot")
         item = self.getPlotItem()
         item.setLabel("bottom", "Iterations")
-        item.setLabel("left", "Error for all training instances")
+        item.setLabel("left", "Error, all training rows")
         # Errors are read as they are: no "(x0.001)" scaling of the axis behind the numbers.
         item.getAxis("left").enableAutoSIPrefix(False)
         item.getAxis("bottom").enableAutoSIPrefix(False)
@@ -259,7 +259,7 @@ class ErrorPlot(pg.PlotWidget):
         if self.log_scale():  # short: the axis is low in a small window
             text = "Error (log scale)" if self._per_row is None else "Mean error per row (log scale)"
         else:
-            text = ("Error for all training instances" if self._per_row is None
+            text = ("Error, all training rows" if self._per_row is None
                     else "Mean error per row")  # the legend says which curve is which
         self.getPlotItem().setLabel("left", text)
 

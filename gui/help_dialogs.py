@@ -27,9 +27,9 @@ _PAGES = [
     ("The table",
      "<p>Each row is one example: the <b>feature</b> columns are what the neuron sees, the "
      "shaded <b>target</b> column is the answer it should learn to give, between 0 and 1.</p>"
-     "<p>The note's table is loaded: eight rows, two features. Double-click a cell to change "
-     "it, <b>Add row</b> for more; Ctrl+Z undoes any edit. The <b>Examples</b> menu has other "
-     "tables, each with one lesson.</p>"),
+     "<p>When the program starts, the note's table is loaded: eight rows, two features. "
+     "Double-click a cell to change it, <b>Add row</b> for more; Ctrl+Z undoes any edit. "
+     "The <b>Examples</b> menu has other tables, each with one lesson.</p>"),
     ("Train",
      "<p>Press <b>Train</b> (Ctrl+Return). The neuron starts from random weights fixed by the "
      "<b>seed</b>, then, each iteration, takes one random row, makes its prediction ŷ, and "
@@ -57,9 +57,28 @@ _PAGES = [
 ]
 _STEP_PAGE = (
     "Step",
-    "<p><b>Step</b> takes one iteration at a time and shows its numbers: the row drawn, z, the "
-    "prediction, the error, each part of the gradient, and the new weights. Stepping N times "
-    "is exactly a run of N iterations.</p>")
+    "<p><b>Step</b> (F10) takes one iteration at a time and shows its numbers in the <i>One "
+    "step</i> tab: the row drawn, z, the prediction, the error, each part of the gradient, and "
+    "the new weights. Stepping N times is exactly a run of N iterations. <b>Guess first</b> "
+    "asks which way each weight will move before the step; the <b>Slow motion</b> speeds show "
+    "every step of a run.</p>")
+_MORE_PAGES = [
+    ("Compare runs",
+     "<p>Every Train is kept in the run table under the error curve: select a run to show it "
+     "again, tick it to draw its curve, double-click to rename. <b>Train several…</b> "
+     "(Ctrl+Shift+T) trains a grid of learning rates and seeds on every core; <b>Bands</b> "
+     "draws each rate's median and range.</p>"),
+    ("Weight space and rewinding",
+     "<p>The <i>Weight space</i> tab draws the error over two parameters and the path the "
+     "training took on it. Click the error curve to rewind: every view shows that "
+     "checkpoint's model (← → move, Esc comes back), and Continue branches a new run from "
+     "there. Click the landscape to start a run from that point.</p>"),
+    ("When it cannot learn",
+     "<p>With inputs in the hundreds (heights, weights) every prediction is 0 or 1 and the "
+     "gradient vanishes: the window says so. Tick <b>Standardise features</b> to train on "
+     "each feature minus its mean, divided by its spread; the table and the plots stay in "
+     "your data's units.</p>"),
+]
 
 #: Keys that are not in a menu.
 _OTHER_KEYS = [
@@ -69,6 +88,10 @@ _OTHER_KEYS = [
     ("Boundary plot: add a row of class 1 / class 0", "Click / Shift+click"),
     ("Boundary plot: delete the nearest row", "Ctrl+click"),
     ("Error plot: zoom the iterations / show the whole run", "Wheel / double-click"),
+    ("Error plot: rewind to a checkpoint / one checkpoint back or on", "Click / ← →"),
+    ("Come back from a rewind", "Esc"),
+    ("Run table: delete the selected runs", "Delete"),
+    ("Landscape: start a new run from a point", "Click"),
 ]
 
 
@@ -77,7 +100,7 @@ def tour_pages(window: QWidget) -> list[tuple[str, str]]:
     pages = list(_PAGES)
     if window.findChild(QPushButton, "stepButton") is not None:
         pages.insert(4, _STEP_PAGE)
-    return pages
+    return pages + _MORE_PAGES
 
 
 class TourDialog(QDialog):

@@ -152,7 +152,9 @@ class MainWindow(QMainWindow):
         self.plot_tabs.addTab(self.landscape_panel, "&Weight space")
         self.plot_tabs.setTabToolTip(2, "The error over two parameters, and the path the "
                                         "training took on it")
-        self.plot_tabs.setTabToolTip(0, "The error over all rows at every checkpoint")
+        self.plot_tabs.setTabToolTip(0, "The error over all rows at every checkpoint. Click the "
+                                        "curve to rewind to a checkpoint (← → move, Esc comes "
+                                        "back); Continue from there branches a new run.")
         self.plot_tabs.setTabToolTip(1, "One step of learning with all its numbers (Step: F10)")
         pictures = QSplitter(Qt.Orientation.Horizontal)
         pictures.addWidget(self.boundary_panel)
@@ -266,6 +268,10 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def stop(self) -> None:
+        """Stop the run or the sweep (Esc); with nothing running, Esc ends a rewind."""
+        if not self.is_running() and self.document.rewound is not None:
+            self.rewind_cursor.rewind_to(None)
+            return
         self.runs.stop()
         self.sweeps.stop()
 

@@ -40,9 +40,8 @@ class RewindCursor(QObject):
         plot.scene().sigMouseClicked.connect(self._clicked)
         plot.installEventFilter(self)
         plot.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-        plot.setToolTip("Click a point of the curve to rewind to it (the model of that checkpoint "
-                        "is shown everywhere); ← → move by one checkpoint, Esc comes back. "
-                        "Continue from there branches a new run.")
+        # No tooltip of its own on the plot: it would replace the hover's (which run, which
+        # iteration); the tab's tooltip says how to rewind.
         self.enabled = True
         document.shown_changed.connect(self.follow)
         document.run_changed.connect(self.follow)

@@ -262,7 +262,8 @@ class RunController(QObject):
         if progress.run_id != self.run_id:
             return  # a stale batch from an earlier run
         self.document.record_progress(progress.checkpoints, progress.state, progress.step)
-        if progress.advice and progress.advice != self._advice:
+        # The advice is about going faster: at a chosen pace it does not apply.
+        if progress.advice and progress.advice != self._advice and self._pace == 0:
             self._advice = progress.advice
             self.message.emit(progress.advice, False)
         now = time.perf_counter()

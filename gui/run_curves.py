@@ -8,25 +8,25 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QObject, QTimer, Slot
+from PySide6.QtCore import QObject, Qt, QTimer, Slot
 from PySide6.QtGui import QCursor
 from PySide6.QtWidgets import QToolTip
 
 from model.document import Document
 from model.runs import KeptRun
 
-from .error_plot import TRAIN_PEN, ErrorPlot
+from .error_plot import TEST_PEN, TRAIN_PEN, ErrorPlot
 from .runs_panel import PALETTE
 
 #: A kept curve is drawn from at most this many points (its even sample, always with the
 #: last): enough for a curve a few hundred pixels wide, cheap with dozens of runs.
 DRAWN_POINTS = 1000
 #: Beyond this many entries the legend takes two columns, then three.
-LEGEND_ROWS = 8
+LEGEND_ROWS = 3
 #: Milliseconds between redraws of a sweep's growing curves.
 SWEEP_REDRAW_MS = 200
 #: The legend names at most this many kept runs, the newest.
-LEGEND_RUNS = 15
+LEGEND_RUNS = 8
 
 
 _PENS = [pg.mkPen(rgb, width=1) for rgb in PALETTE]
@@ -78,7 +78,9 @@ class RunCurves(QObject):
     def shown_runs(self) -> list[KeptRun]:
         """The kept runs drawn as their own curve (visible, not the current run)."""
         current = self.document.run
-        return [r for r in self.document.runs if r.visible
+        columns = tuple(self.document.names)
+        # Runs on a table of other columns are listed, never drawn beside this data's.
+        return [r for r in self.document.runs if r.visible and r.fits(columns)
                 and not (current is not None and current.number == r.number)]
 
     def _per_row(self, run: KeptRun, errors: np.ndarray) -> np.ndarray:
@@ -134,8 +136,17 @@ class RunCurves(QObject):
         if self.bands:
             entries += self._draw_bands()
         self._set_legend(entries)
-        # The current run is drawn bold once there are others to tell it from.
-        self.plot.train_curve.setPen(_BOLD if runs or self.bands else TRAIN_PEN)
+        # The current run is drawn bold once there are others to tell it from, in its own
+        # colour from the table (its held-out curve dashed in the same colour).
+        current = self.document.run
+        kept = None if current is None else self.document.runs.get(current.number)
+        if (runs or self.bands) and kept is not None:
+            colour = PALETTE[kept.colour]
+            self.plot.train_curve.setPen(pg.mkPen(colour, width=2.5))
+            self.plot.test_curve.setPen(pg.mkPen(colour, width=2, style=Qt.PenStyle.DashLine))
+        else:
+            self.plot.train_curve.setPen(TRAIN_PEN)
+            self.plot.test_curve.setPen(TEST_PEN)
 
     def _set_legend(self, entries: list[tuple]) -> None:
         """Show ``entries`` (item, text) in the legend after its own rows, reusing the rows

@@ -15,6 +15,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import (
     QAbstractTableModel,
+    QEvent,
     QItemSelectionModel,
     QModelIndex,
     QSortFilterProxyModel,
@@ -22,13 +23,14 @@ from PySide6.QtCore import (
     Signal,
     Slot,
 )
-from PySide6.QtGui import QBrush, QColor, QFont, QKeySequence, QShortcut
+from PySide6.QtGui import QBrush, QColor, QFont, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QFileDialog,
     QHBoxLayout,
     QHeaderView,
+    QMessageBox,
     QPushButton,
     QSplitter,
     QTableView,
@@ -268,7 +270,7 @@ class FinalErrorPlot(pg.PlotWidget):
         self.median.setData(np.log10(alphas), medians)
         # One tick per learning rate tried (at most eight): log axes otherwise label their
         # minor ticks into an unreadable row.
-        ticks = alphas if len(alphas) <= 8 else alphas[::-(-len(alphas) // 8)]
+        ticks = alphas if len(alphas) <= 5 else alphas[::-(-len(alphas) // 5)]
         self.getPlotItem().getAxis("bottom").setTicks(
             [[(float(np.log10(a)), f"{a:g}") for a in ticks], []])
 
@@ -338,12 +340,13 @@ class RunsPanel(QWidget):
         self._selecting = False
         self.table.selectionModel().currentRowChanged.connect(self._row_chosen)
         self.delete_button.clicked.connect(self.delete_selected)
-        self.clear_button.clicked.connect(self.clear)
+        self.clear_button.clicked.connect(lambda: self.clear())
         self.export_button.clicked.connect(self._export_clicked)
         self.sweep_button.clicked.connect(self.sweep_requested)
         self.bands_check.toggled.connect(self.bands_toggled)
-        QShortcut(QKeySequence.StandardKey.Delete, self.table, activated=self.delete_selected,
-                  context=Qt.ShortcutContext.WidgetShortcut)
+        # Delete here deletes runs; the window's own Delete (rows of the data table) must not
+        # take the key first, so the table claims it (see eventFilter).
+        self.table.installEventFilter(self)
         document.runs.changed.connect(self._runs_changed)
         document.runs.updated.connect(lambda number: self._runs_changed())
         document.run_changed.connect(self.select_current)
@@ -353,6 +356,16 @@ class RunsPanel(QWidget):
         # the widths hold (and can be dragged).
         if 0 < self.model.rowCount() <= 5:
             self.table.resizeColumnsToContents()
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt)
+        if watched is self.table and event.type() in (QEvent.Type.ShortcutOverride,
+                                                       QEvent.Type.KeyPress):
+            if event.matches(QKeySequence.StandardKey.Delete) or event.key() == Qt.Key.Key_Delete:
+                event.accept()
+                if event.type() == QEvent.Type.KeyPress:
+                    self.delete_selected()
+                return True
+        return super().eventFilter(watched, event)
 
     # -- what the person does ----------------------------------------------------------------
     @Slot(QModelIndex, QModelIndex)
@@ -423,7 +436,12 @@ class RunsPanel(QWidget):
         self.message.emit(f"Deleted {len(numbers)} run{'s' if len(numbers) > 1 else ''}.", False)
 
     @Slot()
-    def clear(self) -> None:
+    def clear(self, ask: bool = True) -> None:
+        """Delete every kept run but the one shown (asking first, when there are several)."""
+        if ask and len(self.document.runs) > 2 and QMessageBox.question(
+                self, "Clear the runs", f"Delete all {len(self.document.runs) - 1} kept runs "
+                "but the one shown? This cannot be undone.") != QMessageBox.StandardButton.Yes:
+            return
         if self.can_show():
             self.message.emit("Wait for the training to end (or press Stop) first.", True)
             return
@@ -452,5 +470,7 @@ class RunsPanel(QWidget):
             self.export_to(path)
 
     def _runs_changed(self) -> None:
-        self.final_plot.show_runs(list(self.document.runs))
+        # Only runs on a table of these columns: errors on other data are not comparable.
+        columns = tuple(self.document.names)
+        self.final_plot.show_runs([r for r in self.document.runs if r.fits(columns)])
         self.select_current()

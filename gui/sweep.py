@@ -166,7 +166,8 @@ class SweepController(QObject):
             train_rows, test_rows = run_split(dataset, config)
             kept = self.document.runs.add(config, print_, state, History(test_rows.size > 0),
                                           running=True, sweep=sweep,
-                                          train_rows=int(train_rows.size))
+                                          train_rows=int(train_rows.size),
+                                          columns=tuple(dataset.column_names))
             self._numbers.append(kept.number)
         if self._thread is None:
             self._start_thread()

@@ -248,7 +248,7 @@ class DatasetTableModel(QAbstractTableModel):
             name = self.document.column_name(section)
             if labels is not None:
                 return f"{name} (1 = {labels[1]})"
-            return f"{name} (target)" if target else name
+            return f"{name} (target)" if target and "target" not in name.lower() else name
         if role == Qt.ItemDataRole.ToolTipRole:
             if labels is not None:
                 return (f"The target, read from text: 0 = {labels[0]}, 1 = {labels[1]}. "

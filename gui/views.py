@@ -97,6 +97,7 @@ class RunViews(QObject):
     def _draw_neuron(self) -> None:
         if self.runs.running:  # once it has ended, _ended has drawn it
             self.show_neuron()
+            self.describe_model()  # the weights line follows the run too
 
     @Slot(object)
     def _ended(self, end: RunEnded) -> None:

@@ -334,7 +334,8 @@ class Document:
         kept = self.runs.get(run.number)
         if kept is None:
             kept = self.runs.add(run.state.config, fingerprint(run.dataset), run.state,
-                                 run.history, running=True, train_rows=int(run.train_rows.size))
+                                 run.history, running=True, train_rows=int(run.train_rows.size),
+                                 columns=tuple(run.dataset.column_names))
             run.number = kept.number
         else:
             kept.running = True

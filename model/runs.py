@@ -80,6 +80,8 @@ class KeptRun:
     sweep: int | None = None
     #: how many rows it trained on (its curve is divided by this for a per-row mean)
     train_rows: int = 0
+    #: the column names of the table it trained on (None: not known, an older session)
+    columns: tuple[str, ...] | None = None
     #: the display copy of a long finished curve (then ``history`` is dropped)
     _compact: tuple[np.ndarray, np.ndarray, np.ndarray | None] | None = field(default=None,
                                                                                repr=False)
@@ -164,6 +166,10 @@ class KeptRun:
         return int(it.nbytes + train.nbytes + (0 if test is None else test.nbytes)
                    + (0 if params is None else params.nbytes)
                    + self.state.random_state[1].nbytes)
+
+    def fits(self, columns: tuple[str, ...]) -> bool:
+        """True when the run was trained on a table of these columns (or it is not known)."""
+        return self.columns is None or tuple(self.columns) == tuple(columns)
 
     def parameters_text(self) -> str:
         """Every parameter of the run, for a tooltip."""
@@ -271,13 +277,22 @@ def _optional_number(value, what: str) -> float | None:
     return float(value)
 
 
+def _columns(saved) -> tuple[str, ...] | None:
+    if saved is None:
+        return None
+    if not isinstance(saved, list) or not all(isinstance(c, str) for c in saved):
+        raise ValueError("a kept run's column names are not a list of texts")
+    return tuple(saved)
+
+
 def kept_json(run: KeptRun, with_curve: bool = True) -> dict:
     """A kept run as plain JSON values (its curve left out for the current run, whose
     history the session holds already)."""
     values = {
         "number": run.number, "label": run.label, "visible": run.visible,
         "sweep": run.sweep, "seconds": run.seconds, "fingerprint": run.fingerprint,
-        "train_rows": run.train_rows, "train_error": run.train_error,
+        "train_rows": run.train_rows, "columns": None if run.columns is None else list(run.columns),
+        "train_error": run.train_error,
         "test_error": run.test_error, "train_accuracy": run.train_accuracy,
         "test_accuracy": run.test_accuracy, "state": state_json(run.state),
         "curve": None,
@@ -314,6 +329,7 @@ def kept_from_json(saved, history: History | None = None) -> KeptRun:
     run = KeptRun(number, state.config, str(saved.get("fingerprint", ""))[:16], state,
                   history, label=str(label)[:80], visible=bool(saved.get("visible", True)),
                   sweep=sweep, train_rows=train_rows,
+                  columns=_columns(saved.get("columns")),
                   seconds=_optional_number(saved.get("seconds"), "time") or 0.0,
                   train_error=_optional_number(saved.get("train_error"), "training error"),
                   test_error=_optional_number(saved.get("test_error"), "held-out error"),

@@ -98,7 +98,7 @@ def test_delete_rename_hide_and_export(qtbot, fast, tmp_path):
     assert w.document.run.number == 2
     w.runs_panel.delete_selected()
     assert w.document.runs.numbers() == [1, 3] and w.document.run is None
-    w.runs_panel.clear()
+    w.runs_panel.clear(ask=False)
     assert w.document.runs.numbers() == []
 
 
@@ -226,3 +226,17 @@ def test_a_kept_runs_curve_is_the_headless_runs(qtbot, fast):
     assert kept.checkpoints().train_error.tolist() == headless["train_error"]
     x, y = w.run_curves.items[1].getData()
     assert x.tolist() == headless["iteration"] and y.tolist() == headless["train_error"]
+
+
+def test_the_delete_key_deletes_the_selected_run(qtbot, fast):
+    from PySide6.QtTest import QTest
+    w = fast
+    w.show()
+    w.iterations_spin.setValue(500)
+    for _ in range(3):
+        train(qtbot, w)
+    w.runs_panel.select(1)
+    w.runs_table.setFocus()
+    QTest.keyClick(w.runs_table, Qt.Key.Key_Delete)
+    assert w.document.runs.numbers() == [2, 3]
+    assert w.table_model.rowCount() == 8  # the data table kept its rows

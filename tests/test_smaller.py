@@ -119,7 +119,8 @@ def test_the_tour_walks_through_the_lesson_page_by_page(qtbot, window):
     while dialog.next_button.isEnabled():
         dialog.next_button.click()
         titles.append(dialog.title.text())
-    expected = ["The table", "Train", "The error curve", "The boundary", "Continue and Reset"]
+    expected = ["The table", "Train", "The error curve", "The boundary", "Continue and Reset",
+                "Compare runs", "Weight space and rewinding", "When it cannot learn"]
     assert [t for t in titles if t != "Step"] == expected
     has_step = window.findChild(QPushButton, "stepButton") is not None
     assert ("Step" in titles) == has_step

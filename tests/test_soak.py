@@ -55,7 +55,7 @@ def test_hundreds_of_cycles_end_cleanly_and_do_not_grow(qtbot, window):
             if cycle % 10 == 9:
                 # Every run is kept, by design, until the person deletes it: deleting them
                 # must give their memory back (the current run stays).
-                window.runs_panel.clear()
+                window.runs_panel.clear(ask=False)
                 assert len(window.document.runs) <= 1
             reliability.count("window cycles run")
             if cycle in (CYCLES // 3, CYCLES - 1):

@@ -69,7 +69,7 @@ def main() -> None:
     app.processEvents()
     window.grab().save(str(folder / "runs.png"))
     window.runs_panel.bands_check.setChecked(False)
-    window.runs_panel.clear()
+    window.runs_panel.clear(ask=False)
     window.iterations_spin.setValue(10_000)
 
     window.load_example(next(e for e in EXAMPLES if e.file == "xor.csv"))
