@@ -79,6 +79,7 @@ class MainWindow(QMainWindow):
                                             if self.is_running() else None)
         self.step_views = StepViews(self.document, self.step_panel, self.table_model,
                                     self.boundary_panel, self.sigmoid_plot, self)
+        self.step_views.table_view = self.table
         self.file_actions = FileActions(self, self.document, self.table_model, self.runs,
                                         {"Error plot": self.error_plot,
                                          "Boundary plot": self.boundary_plot},
@@ -214,8 +215,10 @@ class MainWindow(QMainWindow):
             lambda running: (self.step_button.setEnabled(not running),
                              self.step_panel.checkpoint_button.setEnabled(not running)))
         self.runs.status.connect(self.status_label.setText)
-        # No run (Reset, or put away with the table it belonged to): no counter of it either.
-        doc.run_changed.connect(lambda *args: doc.run is None and self.status_label.clear())
+        # The counter describes the run shown (none after Reset, or when put away with the
+        # table it belonged to), and the checkpoint rewound to.
+        doc.run_changed.connect(self._describe_shown)
+        doc.shown_changed.connect(self._describe_shown)
         self.runs.message.connect(self.show_message)
         self.runs.fraction.connect(lambda f: self.progress.setValue(int(1000 * f)))
         self.runs.running_changed.connect(self.progress.setVisible)
@@ -293,6 +296,27 @@ class MainWindow(QMainWindow):
         dialog = SweepDialog(self.iterations_spin.value(), self)
         if dialog.exec() and (values := dialog.values()) is not None:
             self.start_sweep(*values, jobs=dialog.jobs_spin.value())
+
+    def _describe_shown(self) -> None:
+        if self.runs.running:
+            return  # the run's own counter
+        run = self.document.run
+        if run is None:
+            self.status_label.clear()
+            return
+        kept = self.document.runs.get(run.number)
+        name = f"{kept.label}: " if kept is not None else ""
+        history, at = run.history, self.document.rewound
+        if at is not None:
+            self.status_label.setText(f"{name}rewound to iteration {int(history.iteration[at]):,} "
+                                      f"of {run.state.iteration:,}   error "
+                                      f"{history.train_error[at]:.6g}")
+        elif len(history):
+            self.status_label.setText(f"{name}iteration {run.state.iteration:,}   error "
+                                      f"{history.train_error[-1]:.6g} at "
+                                      f"{int(history.iteration[-1]):,}")
+        else:
+            self.status_label.setText(f"{name}iteration {run.state.iteration:,}")
 
     def _refuse(self, text: str) -> str:
         self.show_message(text, True)

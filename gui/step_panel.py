@@ -99,6 +99,7 @@ class StepPanel(QWidget):
 
         self._step: StepDetails | None = None
         self._names: list[str] = []
+        self._scaled = False
         self._score = [0, 0]  # right, asked
         self._verdicts: list[str] = []
         self.step_button.clicked.connect(lambda: self.request_step(False))
@@ -114,10 +115,12 @@ class StepPanel(QWidget):
     def step(self) -> StepDetails | None:
         return self._step
 
-    def show_step(self, step: StepDetails | None, names: list[str]) -> None:
-        """Show ``step`` (None: no step taken yet on this run), its inputs named ``names``."""
+    def show_step(self, step: StepDetails | None, names: list[str], scaled: bool = False) -> None:
+        """Show ``step`` (None: no step taken yet on this run), its inputs named ``names``;
+        ``scaled`` when the run trains on standardised features (the inputs shown are then
+        the standardised ones, which the panel says)."""
         new = step is not None and step is not self._step
-        self._step, self._names = step, list(names)
+        self._step, self._names, self._scaled = step, list(names), scaled
         if new and self.guess_check.isChecked():
             self._judge(step)
         self._redraw()
@@ -145,6 +148,10 @@ class StepPanel(QWidget):
             return
         digits = None if self.digits_check.isChecked() else 4
         body = to_html(step, self._names, digits)
+        if self._scaled:
+            body = ("<p><i>This run trains on standardised features: each x below is the "
+                    "table's value minus its column's mean, divided by its standard deviation "
+                    "(both over the training rows).</i></p>" + body)
         if self._verdicts:
             body += "<p>" + " · ".join(self._verdicts) + "</p>"
         self.copy_button.setEnabled(True)

@@ -243,6 +243,8 @@ class StepViews(QObject):
         super().__init__(parent)
         self.document, self.step_panel, self.table_model = document, step_panel, table_model
         self.boundary_panel, self.sigmoid_plot = boundary_panel, sigmoid_plot
+        #: set by the window: the data table's view, to scroll the drawn row into sight
+        self.table_view = None
         self._timer = QTimer(self, interval=0, singleShot=True, timeout=self.refresh)
         document.run_changed.connect(self._timer.start)
         document.run_progressed.connect(lambda checkpoints: self._timer.start())
@@ -259,12 +261,16 @@ class StepViews(QObject):
         doc = self.document
         step = doc.step if doc.run_fits_table() and doc.rewound is None else None
         names = [] if doc.run is None else list(doc.run.dataset.column_names[:-1])
-        self.step_panel.show_step(step, names)
+        scaled = doc.run is not None and doc.run.state.scaling is not None
+        self.step_panel.show_step(step, names, scaled)
         # A row number means the same row only while the table has as many rows as the run's.
         row = None
         if step is not None and doc.run is not None and doc.run.dataset.n_rows == doc.n_rows:
             row = step.row
         self.table_model.set_step_row(row)
+        if row is not None and self.table_view is not None:
+            # The drawn row in sight in the table, as it is on the plots.
+            self.table_view.scrollTo(self.table_model.index(self.table_model.view_row(row), 0))
         self.boundary_panel.set_step(step if row is not None else None,
                                      None if doc.run is None else doc.run.state.scaling)
         self.sigmoid_plot.set_step_row(row)

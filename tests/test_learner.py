@@ -92,7 +92,7 @@ def test_with_rows_held_out_both_curves_are_a_mean_per_row_and_the_axis_says_so(
     train(qtbot, window)
     assert window.error_plot.points()[1].tolist() == window.document.run.history.train_error.tolist()
     assert window.error_plot.getPlotItem().getAxis("left").labelText == \
-        "Error for all training instances"
+        "Error, all training rows"
 
 
 def test_after_stop_the_curve_fills_the_plot_again(qtbot, window):
