@@ -220,6 +220,12 @@ class LandscapePanel(QWidget):
         self.point.setData([point[0]], [point[1]])
         ends = np.vstack([coords, point[None, :]])
         (x0, x1), (y0, y1) = self._span(ends[:, 0]), self._span(ends[:, 1])
+        old = self.grid
+        if (old is not None and (old.across, old.up, old.directions is None) == (a, b, plane is None)
+                and plane is None and old.x_range[0] <= point[0] <= old.x_range[1]
+                and old.y_range[0] <= point[1] <= old.y_range[1]):
+            # The point is still in the picture: keep the frame (the valley stays where it was).
+            (x0, x1), (y0, y1) = old.x_range, old.y_range
         rows = run.train_rows
         x = run.dataset.features[rows]
         if run.state.scaling is not None:
@@ -237,6 +243,10 @@ class LandscapePanel(QWidget):
         self._plane = plane
         self.plot.getPlotItem().setLabel("bottom", labels[0])
         self.plot.getPlotItem().setLabel("left", labels[1])
+        self.across.setEnabled(plane is None)
+        self.up.setEnabled(plane is None)
+        self.colour_bar.setLabel("left", f"error of row {step.row + 1}" if row_only
+                                 else "error over the training rows")
         held = [f"{names[i]} = {params[i]:.4g}" for i in range(d + 1)
                 if plane is None and i not in (a, b)]
         self.note.setText(plane_note
@@ -252,8 +262,13 @@ class LandscapePanel(QWidget):
         scale = np.array([x1 - x0, y1 - y0])
         length = np.hypot(*(g / scale))
         if np.isfinite(length) and length > 0:
-            tip = point + g / length * 0.12 * scale
-            self.arrow.setData(np.array([point[0], tip[0]]), np.array([point[1], tip[1]]))
+            unit = g / scale / length  # in the view's proportions
+            tip = point + unit * 0.12 * scale
+            heads = [point + (unit * 0.12 - 0.03 * np.array(
+                [np.cos(t) * unit[0] - np.sin(t) * unit[1],
+                 np.sin(t) * unit[0] + np.cos(t) * unit[1]])) * scale for t in (0.5, -0.5)]
+            self.arrow.setData(np.array([point[0], tip[0], np.nan, heads[0][0], tip[0], heads[1][0]]),
+                               np.array([point[1], tip[1], np.nan, heads[0][1], tip[1], heads[1][1]]))
         else:
             self.arrow.setData(np.empty(0), np.empty(0))
         self._generation += 1
