@@ -19,6 +19,8 @@ from PySide6.QtCore import QObject, QRectF, QRunnable, QThreadPool, QTimer, Sign
 from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from model.document import Document
+
+from .runs_panel import PALETTE
 from model.landscape import (
     MAX_ROWS,
     Grid,
@@ -87,6 +89,9 @@ class LandscapePanel(QWidget):
         self.path.setObjectName("path")
         self.path.opts["name"] = "path"
         item.addItem(self.path)
+        # Other kept runs' paths (thin, in their colours), to compare a branch with its
+        # original, or runs of other learning rates: made once, reused.
+        self.other_paths: list[pg.PlotDataItem] = []
         self.point = pg.ScatterPlotItem(size=11, pen=pg.mkPen("k", width=1.5),
                                         brush=pg.mkBrush(255, 255, 255))
         item.addItem(self.point)
@@ -217,6 +222,7 @@ class LandscapePanel(QWidget):
             coords = path[:, [a, b]]
             point, labels, plane_note = params[[a, b]], (names[a], names[b]), ""
         self.path.setData(coords[:, 0], coords[:, 1])
+        self._draw_other_paths(run, params, plane, a, b)
         self.point.setData([point[0]], [point[1]])
         ends = np.vstack([coords, point[None, :]])
         (x0, x1), (y0, y1) = self._span(ends[:, 0]), self._span(ends[:, 1])
@@ -274,6 +280,30 @@ class LandscapePanel(QWidget):
         self._generation += 1
         self._pool.start(_Job(self._generation, x, y, grid, self._done))
 
+    def _draw_other_paths(self, run, params, plane, a: int, b: int) -> None:
+        """The paths of the other kept runs shown on the error plot (at most eight, the
+        newest), on the same two parameters or the same plane."""
+        columns = tuple(self.document.names)
+        others = [r for r in self.document.runs if r.visible and r.number != run.number
+                  and r.fits(columns) and r.params() is not None
+                  and r.state.weights.shape == run.state.weights.shape][-8:]
+        while len(self.other_paths) < len(others):
+            item = pg.PlotDataItem()
+            item.setZValue(-1)
+            self.plot.getPlotItem().addItem(item)
+            self.other_paths.append(item)
+        for item, kept in zip(self.other_paths, others):
+            start = np.append(kept.state.initial_weights, kept.state.initial_bias)[None, :]
+            path = np.vstack([start, np.asarray(kept.params(), dtype=np.float64)])
+            xy = path[:, [a, b]] if plane is None else (path - params) @ plane[1].T
+            item.setPen(pg.mkPen(PALETTE[kept.colour], width=1))
+            item.setData(xy[:, 0], xy[:, 1])
+            item.opts["name"] = f"path of run {kept.number}"
+            item.show()
+        for item in self.other_paths[len(others):]:
+            item.setData(np.empty(0), np.empty(0))
+            item.hide()
+
     def _clicked(self, event) -> None:
         from PySide6.QtCore import Qt
 
@@ -303,6 +333,9 @@ class LandscapePanel(QWidget):
 
     def _clear(self, text: str) -> None:
         self.path.setData(np.empty(0), np.empty(0))
+        for item in self.other_paths:
+            item.setData(np.empty(0), np.empty(0))
+            item.hide()
         self.point.setData([])
         self.arrow.setData(np.empty(0), np.empty(0))
         self.image.clear()

@@ -174,6 +174,15 @@ def test_continue_after_a_rewind_branches_a_new_run(qtbot, trained):
     assert first.iterations == 3000  # the run branched from is kept as it was
     # The branch's curve is the past up to the checkpoint, then its own.
     assert run.history.iteration[12] == 1200 and run.history.iteration[13] == 1300
+    # The landscape draws both paths, to compare them: the branch's, and the original's.
+    panel = w.landscape_panel
+    w.plot_tabs.setCurrentWidget(panel)
+    w.show()
+    panel.refresh()
+    shown = [item for item in panel.other_paths if item.isVisible()]
+    assert [item.opts["name"] for item in shown] == ["path of run 1"]
+    x, _ = shown[0].getData()
+    assert np.array_equal(x[1:], first.params()[:, 0])
 
 
 def test_sessions_keep_the_parameters_for_rewinding(qtbot, trained, tmp_path):
