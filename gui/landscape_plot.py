@@ -121,14 +121,17 @@ class LandscapePanel(QWidget):
             label.setBuddy(combo)
             top.addWidget(label)
             top.addWidget(combo, 1)
+        options = QHBoxLayout()  # a row of its own: the panel stays narrow in a small window
         for check in (self.log_check, self.plane_check, self.row_check):
-            top.addWidget(check)
+            options.addWidget(check)
+        options.addStretch(1)
         self.note = QLabel()
         self.note.setWordWrap(True)
         self.note.setStyleSheet("color: #555;")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(top)
+        layout.addLayout(options)
         layout.addWidget(self.plot, 1)
         layout.addWidget(self.note)
         self.errors: np.ndarray | None = None

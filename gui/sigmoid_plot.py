@@ -26,7 +26,7 @@ class SigmoidPlot(pg.PlotWidget):
         super().__init__(parent, background="w", enableMenu=False)
         self.setObjectName("sigmoidPlot")
         item = self.getPlotItem()
-        item.setTitle("Every row on the sigmoid")
+        item.setTitle("Rows on the sigmoid")
         item.setLabel("bottom", "z = x·w + b")
         item.setLabel("left", "ŷ = σ(z)")
         item.showGrid(x=True, y=True, alpha=0.15)
