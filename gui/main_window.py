@@ -194,6 +194,9 @@ class MainWindow(QMainWindow):
         self.parameters.clamped.connect(lambda text: self.show_message(text, True))
         self.run_views.message.connect(self.show_message)
         self.run_views.finished.connect(self.run_curves.fit_x)
+        # Every view shows the run's end before training_finished is announced (the step
+        # views otherwise redraw on the next turn of the event loop).
+        self.run_views.finished.connect(self.step_views.refresh)
         self.run_views.finished.connect(self.training_finished)
         self.train_button.clicked.connect(self.train)
         self.stop_button.clicked.connect(self.stop)
