@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from model import __version__, note_table
+from model import __version__
 from tests.conftest import ROOT
-from tests.note_oracle import note_run
+from tests.smoke import check_smoke_test, notes_run
 
 pytestmark = pytest.mark.bundle
 
@@ -47,15 +47,10 @@ def run(program: Path, *args: str, cache_home: Path, home: Path | None = None,
                           cwd=cwd or cache_home, timeout=TIMEOUT)
 
 
-def expected():
-    table = note_table()
-    return note_run(table.features, table.target, alpha=0.1, iterations=10_000, seed=42)
-
-
 def check_headless(out: subprocess.CompletedProcess, folder: Path) -> dict:
     assert out.returncode == 0, out.stderr
     got = json.loads(out.stdout)
-    want = expected()
+    want = notes_run()
     assert got["initial"]["first_prediction"] == want["first_prediction"]
     assert got["checkpoints"]["iteration"] == want["iteration"]
     assert got["checkpoints"]["train_error"] == want["train_error"]
@@ -65,17 +60,6 @@ def check_headless(out: subprocess.CompletedProcess, folder: Path) -> dict:
     assert routines["exact"], routines["description"]
     assert Path(routines["dot"]["library"]).resolve().is_relative_to(folder), routines["dot"]
     return got
-
-
-def check_window(out: subprocess.CompletedProcess) -> None:
-    assert out.returncode == 0, out.stderr
-    assert "Traceback" not in out.stderr and "Fatal" not in out.stderr, out.stderr
-    lines = [line for line in out.stdout.splitlines() if line.startswith("{")]
-    assert len(lines) == 1, out.stdout
-    got, want = json.loads(lines[0]), expected()
-    assert got["smoke_test"] == "trained" and got["shown"]
-    assert got["checkpoints"] == {"iteration": want["iteration"], "train_error": want["train_error"]}
-    assert got["weights"] == want["weights"] and got["bias"] == want["bias"]
 
 
 def test_the_bundle_holds_the_program_and_its_files():
@@ -88,6 +72,8 @@ def test_the_bundle_holds_the_program_and_its_files():
                    "PySide6/QtNetwork.abi3.so", "PySide6/Qt/lib/libQt6Quick.so.6",
                    "numba/tests", "pyqtgraph/examples", "pyqtgraph/opengl", "tests"):
         assert not (BUNDLE / "_internal" / unused).exists(), unused
+    dangling = [p for p in BUNDLE.rglob("*") if p.is_symlink() and not p.exists()]
+    assert not dangling, dangling
 
 
 def test_headless_run_is_the_notes_loop_bit_for_bit(cache_home):
@@ -112,7 +98,7 @@ def test_headless_output_equals_the_venvs_apart_from_timing(cache_home):
 
 
 def test_window_shows_trains_and_quits(cache_home):
-    check_window(run(BUNDLE / "neuron-lab", "--smoke-test", cache_home=cache_home))
+    check_smoke_test(run(BUNDLE / "neuron-lab", "--smoke-test", cache_home=cache_home))
 
 
 def test_tarball_unpacked_elsewhere_runs_and_installs(tmp_path, cache_home):
@@ -140,7 +126,7 @@ def test_tarball_unpacked_elsewhere_runs_and_installs(tmp_path, cache_home):
     if validate is not None:
         out = subprocess.run([validate, str(launcher)], capture_output=True, text=True)
         assert out.returncode == 0 and out.stdout.strip() == "", out.stdout + out.stderr
-    check_window(run(program, "--smoke-test", cache_home=cache_home, home=home, cwd=home))
+    check_smoke_test(run(program, "--smoke-test", cache_home=cache_home, home=home, cwd=home))
 
     subprocess.run([str(program.parent / "install.sh"), "--uninstall"], check=True,
                    capture_output=True, timeout=60, env={"PATH": os.environ["PATH"], "HOME": str(home)})
