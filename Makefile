@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test bench reliability headless screenshot install-desktop clean
+.PHONY: run test bench reliability headless screenshot install-desktop bundle bundle-test clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -50,6 +50,29 @@ install-desktop: $(STAMP)
 	-update-desktop-database $(APPS) 2>/dev/null
 	@echo "Neuron Lab is in your application menu: $(APPS)/neuron-lab.desktop"
 
+# A folder that runs without Python (PyInstaller; for the platform it is built on) and its
+# tarball: dist/neuron-lab/neuron-lab and dist/neuron-lab-VERSION-linux-x86_64.tar.gz.
+VERSION := $(shell sed -n 's/^__version__ = "\(.*\)"/\1/p' model/__init__.py)
+BUNDLE_TOOLS := $(VENV)/.bundle-tools
+BUNDLE := dist/neuron-lab/neuron-lab
+BUNDLE_SOURCES := main.py cli.py $(wildcard model/*.py gui/*.py resources/*.* resources/examples/*.csv packaging/*)
+
+$(BUNDLE_TOOLS): $(STAMP)
+	$(PY) -m pip install --quiet -e '.[test,bundle]'
+	touch $(BUNDLE_TOOLS)
+
+$(BUNDLE): $(BUNDLE_TOOLS) $(BUNDLE_SOURCES) pyproject.toml
+	rm -rf dist/neuron-lab
+	$(PY) -m PyInstaller --noconfirm --log-level WARN --distpath dist --workpath build/pyinstaller \
+		packaging/neuron-lab.spec
+	packaging/tarball.sh $(VERSION)
+
+bundle: $(BUNDLE)
+
+# Builds the bundle if anything changed, then checks it (tests marked "bundle").
+bundle-test: $(BUNDLE)
+	NEURON_LAB_BUNDLE=$(abspath dist/neuron-lab) QT_QPA_PLATFORM=offscreen $(PY) -m pytest -m bundle
+
 clean:
-	rm -rf $(VENV) .pytest_cache .hypothesis
+	rm -rf $(VENV) .pytest_cache .hypothesis build dist
 	find . -name __pycache__ -prune -exec rm -rf {} +

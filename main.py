@@ -5,11 +5,45 @@
 """
 from __future__ import annotations
 
+import os
 import sys
+
+
+def _bundle_cache_folder() -> str:
+    """Where a bundle keeps numba's compiled kernel: the person's own cache folder."""
+    if sys.platform == "win32":
+        base = os.environ.get("LOCALAPPDATA") or os.path.expanduser(r"~\AppData\Local")
+    elif sys.platform == "darwin":
+        base = os.path.expanduser("~/Library/Caches")
+    else:
+        base = os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache")
+    return os.path.join(base, "neuron-lab", "numba")
+
+
+def _set_up_bundle() -> None:
+    """In the bundle (PyInstaller sets ``sys.frozen``) the program's folder may be read-only
+    and is shared by its users: numba's cache of the compiled kernel goes to the person's
+    cache folder instead, in a subfolder named by the kernel's source so that a newer
+    bundle installed in the same place never loads an older kernel (numba's own check
+    looks only at the executable, and the kernel's source is a file beside it)."""
+    sys.dont_write_bytecode = True  # no __pycache__ inside the bundle's folder
+    if os.environ.get("NUMBA_CACHE_DIR"):
+        return
+    import hashlib
+
+    source = os.path.join(getattr(sys, "_MEIPASS", ""), "model", "compiled.py")
+    try:
+        with open(source, "rb") as f:
+            tag = hashlib.sha256(f.read()).hexdigest()[:16]
+    except OSError:
+        tag = "unknown"
+    os.environ["NUMBA_CACHE_DIR"] = os.path.join(_bundle_cache_folder(), tag)
 
 
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
+    if getattr(sys, "frozen", False):
+        _set_up_bundle()
     if "--headless" in args:
         try:
             from cli import run_headless  # NumPy and numba: a second or so, Ctrl+C included

@@ -8,7 +8,12 @@ after importing NumPy and pyqtgraph, the least any window drawn with pyqtgraph c
 Bytecode is cached as on a person's machine (PYTHONDONTWRITEBYTECODE is removed from the
 children's environment; the first, unmeasured launch writes the caches).
 
-    python bench/bench_startup.py [--repeat 5]
+With ``--bundle dist/neuron-lab`` it also times the bundle against the source: each started
+as a person starts it (``neuron-lab`` and ``python main.py``, with the hidden
+``--smoke-test`` flag, which prints a line once the window is shown), to the moment that
+line arrives.  Goal: the bundle's window within 1.2 x the source's.
+
+    python bench/bench_startup.py [--repeat 5] [--bundle dist/neuron-lab]
 """
 from __future__ import annotations
 
@@ -61,25 +66,49 @@ app.exec()
 """ % str(ROOT)
 
 
-def time_launch(code: str) -> float:
+def time_launch(code: str | list[str]) -> float:
+    """Seconds from starting ``code`` (Python source, or a command) to its first line."""
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
     env.pop("PYTHONDONTWRITEBYTECODE", None)  # a person's machine keeps compiled bytecode
+    command = [sys.executable, "-c", code] if isinstance(code, str) else code
     started = time.perf_counter()
-    process = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE,
+    process = subprocess.Popen(command, stdout=subprocess.PIPE,
                                stderr=subprocess.DEVNULL, text=True, env=env)
     line = process.stdout.readline()
     shown = time.perf_counter() - started
-    process.wait()
-    if line.strip() != "shown":
-        raise SystemExit("the window did not come up")
+    process.communicate()
+    if line.strip() not in ("shown", '{"smoke_test": "shown", "shown": true}'):
+        raise SystemExit(f"the window did not come up: {' '.join(command)}")
     return shown
+
+
+def compare_bundle(folder: Path, repeat: int) -> None:
+    bundle = [str(folder.resolve() / "neuron-lab"), "--smoke-test"]
+    source = [sys.executable, str(ROOT / "main.py"), "--smoke-test"]
+    for command in (bundle, source):  # the kernel's caches, bytecode: not measured
+        time_launch(command)
+    bundled, ours = [], []
+    for _ in range(repeat):
+        bundled.append(time_launch(bundle))
+        ours.append(time_launch(source))
+    b, o = statistics.median(bundled), statistics.median(ours)
+    print(f"window shown, source (python main.py): {o:.3f} s (median of {repeat}; "
+          f"{min(ours):.3f} to {max(ours):.3f})")
+    print(f"window shown, bundle ({folder.name}/neuron-lab): {b:.3f} s "
+          f"({min(bundled):.3f} to {max(bundled):.3f}); ratio {b / o:.2f} x (goal: within 1.2 x)")
+    if hasattr(os, "getloadavg"):
+        print(f"load average at the end: {os.getloadavg()[0]:.2f}")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--bundle", type=Path, help="also time this bundle's folder against the source")
     args = parser.parse_args()
     print(f"machine: {describe()}")
+    if args.bundle:
+        compare_bundle(args.bundle, args.repeat)
+        return
     # The first start may compile the kernel and writes the bytecode caches: not measured.
     for code in (NEURON_LAB, LIBRARIES):
         time_launch(code)

@@ -1,12 +1,23 @@
-"""Starting the window: ``python main.py``."""
+"""Starting the window: ``python main.py``.
+
+``--smoke-test`` (not in ``--help``; for checking a build, e.g. the bundle's) opens the
+window with the person's settings left alone, prints a JSON line when it is shown (what
+bench/bench_startup.py times), trains the note's table at Max speed, prints a second line
+(the checkpoints drawn, the final weights and bias) and quits: a build that passes shows
+the window, trains on its worker thread and closes cleanly.
+"""
 from __future__ import annotations
 
 import sys
 
 from PySide6.QtWidgets import QApplication
 
+SMOKE_TEST = "--smoke-test"
+
 
 def run_gui(argv: list[str]) -> int:
+    smoke = SMOKE_TEST in argv
+    argv = [a for a in argv if a != SMOKE_TEST]
     app = QApplication.instance() or QApplication([sys.argv[0], *argv])
     app.setApplicationName("Neuron Lab")
     app.setOrganizationName("Neuron Lab")
@@ -16,10 +27,45 @@ def run_gui(argv: list[str]) -> int:
     from resources import ICON
 
     app.setWindowIcon(QIcon(str(ICON)))
+    if smoke:
+        import tempfile
+
+        from . import settings
+
+        folder = tempfile.TemporaryDirectory(prefix="neuron-lab-smoke-")
+        settings.use_folder(folder.name)  # the defaults, and nothing saved for the person
 
     from .main_window import MainWindow
 
     window = MainWindow()
     app.aboutToQuit.connect(window.shutdown)
     window.show()
+    if smoke:
+        _smoke_test(app, window)
     return app.exec()
+
+
+def _smoke_test(app: QApplication, window) -> None:
+    import json
+
+    from PySide6.QtCore import QTimer
+
+    from .main_window import MAX_SPEED
+
+    def finished() -> None:
+        x, y = window.error_plot.points()
+        state = window.document.run.state
+        print(json.dumps({
+            "smoke_test": "trained", "shown": window.isVisible(),
+            "checkpoints": {"iteration": [int(i) for i in x], "train_error": y.tolist()},
+            "weights": state.weights.tolist(), "bias": float(state.bias),
+        }), flush=True)
+        window.close()
+
+    def shown() -> None:  # the first turn of the event loop: the window has been painted
+        print(json.dumps({"smoke_test": "shown", "shown": window.isVisible()}), flush=True)
+        window.train_button.click()
+
+    window.training_finished.connect(finished)
+    window.speed_combo.setCurrentIndex(MAX_SPEED)
+    QTimer.singleShot(0, shown)

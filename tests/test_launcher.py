@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -14,6 +15,7 @@ from model import __version__, note_table
 from resources import DESKTOP_FILE, ICON
 from tests.conftest import ROOT
 from tests.note_oracle import NoteNeuron
+from tests.smoke import check_smoke_test
 
 
 def test_icon_is_an_svg_that_qt_can_draw(qtbot):
@@ -43,6 +45,14 @@ def test_installed_entry_point_runs_headless():
                          capture_output=True, text=True, timeout=120, check=True)
     first = json.loads(out.stdout)["initial"]["first_prediction"]
     assert first == NoteNeuron(2, 0.1, 42).predict(note_table().features[0])
+
+
+def test_smoke_test_flag_shows_trains_the_notes_table_and_quits(tmp_path):
+    """What make bundle-test asks of the bundle, asked of the source: see gui/app.py."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("NUMBA_")}
+    out = subprocess.run([sys.executable, str(ROOT / "main.py"), "--smoke-test"], capture_output=True,
+                         text=True, timeout=120, cwd=tmp_path, env=dict(env, QT_QPA_PLATFORM="offscreen"))
+    check_smoke_test(out)
 
 
 def test_make_install_desktop_puts_the_launcher_in_the_menu(tmp_path):
