@@ -74,9 +74,12 @@ class Run:
 
     @classmethod
     def fresh(cls, dataset: Dataset, state: RunState) -> Run:
-        """A run about to start from ``state``, with an empty history of the right kind."""
+        """A run about to start from ``state``, with an empty history of the right kind,
+        its room reserved for the checkpoints the run plans."""
         run = cls(dataset, state, History(with_test=False))
-        run.history = History(with_test=run.has_test)
+        c = state.config
+        run.history = History(with_test=run.has_test, expect=(c.iterations - 1) // c.every + 1,
+                              width=state.weights.shape[0] + 1)
         return run
 
     @property

@@ -57,18 +57,25 @@ class History:
     held-out error too).
     """
 
-    def __init__(self, with_test: bool, max_kept: int = MAX_KEPT) -> None:
+    def __init__(self, with_test: bool, max_kept: int = MAX_KEPT, expect: int = 0,
+                 width: int = 0) -> None:
+        """``expect`` checkpoints (with ``width`` parameters each) may be reserved up front:
+        a long run's buffers then never grow (growing copies them all, tens of milliseconds
+        for a million checkpoints, on the thread that records them)."""
         self.with_test = with_test
         self.max_kept = max_kept
         #: one kept checkpoint stands for this many recorded ones (1 until thinned)
         self.stride = 1
         self._recorded = 0
-        self._iteration = _Buffer(np.int64)
-        self._train = _Buffer(np.float64)
-        self._test = _Buffer(np.float64, size=1024 if with_test else 1)
+        size = max(1024, min(expect, max_kept if not width else
+                             min(max_kept, max(1024, MAX_PARAMETERS // width))) + 1)
+        self._iteration = _Buffer(np.int64, size=size)
+        self._train = _Buffer(np.float64, size=size)
+        self._test = _Buffer(np.float64, size=size if with_test else 1)
         #: the weights and bias at each checkpoint (made with the first checkpoints that
         #: bring them; None while none did)
         self._params: _Buffer | None = None
+        self._reserve = (size, width)
 
     @classmethod
     def of(cls, checkpoints: Checkpoints) -> History:
@@ -87,7 +94,8 @@ class History:
             raise ValueError("checkpoints must be added in order")
         if self._params is None and not len(self) and checkpoints.params is not None:
             width = checkpoints.params.shape[1]
-            self._params = _Buffer(np.float64, width)
+            size, reserved = self._reserve
+            self._params = _Buffer(np.float64, width, size if reserved == width else 1024)
             self.max_kept = min(self.max_kept, max(1024, MAX_PARAMETERS // width))
         keep = slice(None)
         if self.stride > 1:
