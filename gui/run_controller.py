@@ -96,15 +96,23 @@ class RunController(QObject):
         reason (also sent as a message)."""
         if self._running:
             return None
+        run = self._fresh_run("train")
+        if isinstance(run, str):
+            return run
+        self._launch(run, run.state.config.iterations, pace)
+        return None
+
+    def _fresh_run(self, verb: str) -> Run | str:
+        """A fresh seeded run on the table as it is now, made the current run; or why it
+        cannot be (also sent as a message)."""
         try:
             dataset = self.document.dataset()
             start = initial_state(dataset, self.document.config)
         except DataError as exc:
-            return self._refuse(f"Cannot train: {exc}")
+            return self._refuse(f"Cannot {verb}: {exc}")
         run = Run.fresh(dataset, start)
         self.document.set_run(run)
-        self._launch(run, start.config.iterations, pace)
-        return None
+        return run
 
     def why_not_continue(self) -> str | None:
         """Why Continue is not possible now (None when it is)."""
@@ -170,13 +178,9 @@ class RunController(QObject):
             return None
         run = self.document.run
         if run is None or not self.document.run_fits_table():
-            try:
-                dataset = self.document.dataset()
-                start = initial_state(dataset, self.document.config)
-            except DataError as exc:
-                return self._refuse(f"Cannot step: {exc}")
-            run = Run.fresh(dataset, start)
-            self.document.set_run(run)
+            run = self._fresh_run("step")
+            if isinstance(run, str):
+                return run
             self._launch(run, 1, 0.0, trace=True)
             return None
         reason = self.why_not_continue()

@@ -117,6 +117,18 @@ _TITLES = {
 _ARROWS = {"up": " ↑", "down": " ↓", "unchanged": " (unchanged)"}
 
 
+def _sections(step: StepDetails, names, digits):
+    """The lines after the drawn row's, each with the title of the section it opens (None
+    for a line inside a section)."""
+    section = None
+    for line in lines(step, names, digits):
+        if line.section == "row":
+            continue
+        opens = _TITLES[line.section] if line.section != section else None
+        section = line.section
+        yield opens, line
+
+
 def heading(step: StepDetails) -> str:
     return (f"Step {step.iteration + 1:,} (iteration {step.iteration:,}): row {step.row + 1}, "
             f"learning rate α = {number(step.alpha, None)}")
@@ -132,14 +144,9 @@ def to_html(step: StepDetails, names: list[str] | None = None, digits: int | Non
                           for line in row_lines[1:])
     parts.append(f"The drawn row: {described}</p>")
     parts.append("<table cellspacing='0' cellpadding='1'>")
-    section = None
-    for line in lines(step, names, digits):
-        if line.section == "row":
-            continue
-        if line.section != section:
-            section = line.section
-            parts.append(f"<tr><td colspan='4' style='padding-top:4px'><i>{_TITLES[section]}"
-                         "</i></td></tr>")
+    for title, line in _sections(step, names, digits):
+        if title is not None:
+            parts.append(f"<tr><td colspan='4' style='padding-top:4px'><i>{title}</i></td></tr>")
         value = "" if line.value is None else number(line.value, digits)
         mark = _ARROWS.get(line.note, "")
         equals = "" if line.symbol.endswith("←") else " ="
@@ -162,13 +169,9 @@ def to_markdown(step: StepDetails, names: list[str] | None = None, digits: int |
     for line in row_lines[1:]:
         label = f" ({line.formula})" if line.formula and line.symbol.startswith("x") else ""
         out.append(f"- {line.symbol}{label} = {line.numbers}")
-    section = None
-    for line in lines(step, names, digits):
-        if line.section == "row":
-            continue
-        if line.section != section:
-            section = line.section
-            out += ["", f"### {_TITLES[section]}", "", "| | formula | with the numbers | value |",
+    for title, line in _sections(step, names, digits):
+        if title is not None:
+            out += ["", f"### {title}", "", "| | formula | with the numbers | value |",
                     "|---|---|---|---|"]
         value = "" if line.value is None else number(line.value, digits)
         mark = _ARROWS.get(line.note, "")
