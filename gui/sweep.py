@@ -31,11 +31,7 @@ from model.runs import fingerprint
 from model.sweep import default_jobs, parse_alphas, parse_seeds, run_sweep, sweep_configs
 from model.training import RunState, initial_state, run_split
 
-from .worker import BATCH_INTERVAL, THREADS
-
-
-#: How much lower than the window's the sweep's training threads are scheduled (Linux).
-SWEEP_NICENESS = 5
+from .worker import BATCH_INTERVAL, NICENESS, THREADS
 
 
 @dataclass(frozen=True)
@@ -95,7 +91,7 @@ class SweepWorker(QObject):
         try:
             # The training threads give way to the window's thread when the cores are busy.
             results = run_sweep(request.dataset, request.configs, request.jobs,
-                                self.stop_event, on_chunk, niceness=SWEEP_NICENESS)
+                                self.stop_event, on_chunk, niceness=NICENESS)
         except Exception as exc:  # a bug must not kill the thread silently
             self.failed.emit(request.sweep_id, f"the sweep failed: {exc}")
             return

@@ -12,7 +12,6 @@ chunks on that same flag, so Stop is immediate at any pace.
 from __future__ import annotations
 
 import enum
-import os
 import sys
 import threading
 import time
@@ -23,6 +22,7 @@ from PySide6.QtCore import QObject, QThread, Signal, Slot
 
 from model import Checkpoints, Dataset, RunState, Training
 from model.step import StepDetails
+from model.threads import lower_priority
 
 #: Seconds between two batches sent to the GUI (about 30 a second).
 BATCH_INTERVAL = 1 / 30
@@ -230,13 +230,5 @@ def _yield_to_the_window() -> None:
     sum large tables' errors, inherit it).  On Linux a thread has a nice value of its own;
     elsewhere Qt's thread priority is the nearest thing (``setpriority`` there would apply
     to the whole process)."""
-    if NICENESS <= 0:
-        return
-    try:
-        if sys.platform.startswith("linux"):
-            tid = threading.get_native_id()
-            os.setpriority(os.PRIO_PROCESS, tid, min(19, os.getpriority(os.PRIO_PROCESS, tid) + NICENESS))
-        else:
-            QThread.currentThread().setPriority(QThread.Priority.LowPriority)
-    except (OSError, AttributeError):
-        pass  # not allowed or not available: the run is the same, the window less smooth
+    if NICENESS > 0 and not lower_priority(NICENESS) and not sys.platform.startswith("linux"):
+        QThread.currentThread().setPriority(QThread.Priority.LowPriority)

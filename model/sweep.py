@@ -21,6 +21,7 @@ import numpy as np
 
 from .dataset import Dataset
 from .errors import DataError
+from .threads import lower_priority
 from .training import MAX_SEED, Checkpoints, Training, TrainConfig
 
 #: The most runs one sweep may have: a sweep is for comparing, and a thousand curves is
@@ -138,18 +139,6 @@ class SweepResult:
     stopped: bool = False
 
 
-def _be_nice(niceness: int) -> None:
-    """Lower this thread's scheduling priority (Linux keeps a niceness per thread), so
-    that a window's own thread is served first when every core trains."""
-    if niceness <= 0 or not hasattr(os, "setpriority"):
-        return
-    try:
-        thread = threading.get_native_id()
-        os.setpriority(os.PRIO_PROCESS, thread, os.getpriority(os.PRIO_PROCESS, thread) + niceness)
-    except (OSError, AttributeError):
-        pass  # not allowed, or not Linux: the runs just share the cores evenly
-
-
 def run_sweep(dataset: Dataset, configs: list[TrainConfig], jobs: int | None = None,
               stop: threading.Event | None = None,
               on_chunk: Callable[[int, Training, Checkpoints], None] | None = None,
@@ -174,7 +163,7 @@ def run_sweep(dataset: Dataset, configs: list[TrainConfig], jobs: int | None = N
     def work(result: SweepResult) -> None:
         if niceness and threading.get_native_id() not in lowered:
             lowered.add(threading.get_native_id())
-            _be_nice(niceness)
+            lower_priority(niceness)
         if stop.is_set():
             result.stopped = True
             return
