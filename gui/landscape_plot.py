@@ -235,7 +235,7 @@ class LandscapePanel(QWidget):
                 and old.y_range[0] <= point[1] <= old.y_range[1]):
             # The point is still in the picture: keep the frame (the valley stays where it was).
             (x0, x1), (y0, y1) = old.x_range, old.y_range
-        rows = run.train_rows
+        rows, sampled = sample_rows(run.train_rows)
         x = run.dataset.features[rows]
         if run.state.scaling is not None:
             x = run.state.scaling.apply(x)
@@ -245,8 +245,6 @@ class LandscapePanel(QWidget):
         self.row_check.setEnabled(step is not None)
         if row_only:
             x, y, sampled = step.inputs[None, :], np.array([step.target]), False
-        else:
-            x, y, sampled = sample_rows(x, y)
         grid = Grid(a, b, (x0, x1), (y0, y1), params, RESOLUTION,
                     None if plane is None else plane[1])
         self._plane = plane

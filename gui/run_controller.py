@@ -164,7 +164,8 @@ class RunController(QObject):
         history.extend(past)
         branch = Run(run.dataset, start, history)
         doc.set_run(branch)
-        self._launch(branch, iterations, pace)
+        # Its data is the run's own copy, which may be older than the table.
+        self._launch(branch, iterations, pace, on_table=False)
         kept = doc.runs.get(branch.number)
         self.message.emit(f"Branched from iteration {at:,} of the run shown: {kept.label} goes on "
                           f"from there at learning rate {config.alpha:g}.", False)
@@ -226,7 +227,8 @@ class RunController(QObject):
             self.message.emit("The table was replaced, so the run on the previous table was "
                               "put away: press Train to train on this one.", False)
 
-    def _launch(self, run: Run, iterations: int, pace: float, trace: bool = False) -> None:
+    def _launch(self, run: Run, iterations: int, pace: float, trace: bool = False,
+                on_table: bool = True) -> None:
         self.run_id += 1
         self._advice = None
         self._running = True
@@ -234,7 +236,7 @@ class RunController(QObject):
         self._pace = pace
         self._first = run.state.iteration
         self._started = time.perf_counter()
-        self.document.keep_run(run)
+        self.document.keep_run(run, on_table)
         self._status_shown = 0.0
         self.running_changed.emit(True)
         self._worker.clear_stop()
@@ -294,7 +296,7 @@ class RunController(QObject):
             return
         self._running = False
         self.document.record_progress(None, end.state)
-        self.document.run_ended(time.perf_counter() - self._started)
+        self.document.run_ended(time.perf_counter() - self._started, end.accuracy)
         self._show_status(end.state.iteration)  # where the run ended, not the last update
         if end.how is RunEnd.FINISHED:
             self.fraction.emit(1.0)

@@ -79,7 +79,6 @@ class RunsTableModel(QAbstractTableModel):
         super().__init__(parent)
         self.document = document
         self._runs: list[KeptRun] = list(document.runs)
-        self._table_print: str | None = None
         self._current: int | None = None
         document.runs.changed.connect(self._reset)
         document.runs.updated.connect(self._updated)
@@ -111,14 +110,11 @@ class RunsTableModel(QAbstractTableModel):
         self._current = now
 
     def _table_changed(self, change) -> None:
-        self._table_print = None
         if self._runs:
             self.dataChanged.emit(self.index(0, 7), self.index(len(self._runs) - 1, 7))
 
     def table_print(self) -> str:
-        if self._table_print is None:
-            self._table_print = self.document.table_fingerprint()
-        return self._table_print
+        return self.document.table_fingerprint()  # the document hashes once per edit
 
     # -- Qt's model interface --------------------------------------------------------------
     def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802 (Qt)

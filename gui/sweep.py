@@ -27,7 +27,6 @@ from PySide6.QtWidgets import (
 from model import Checkpoints, DataError, Dataset, TrainConfig
 from model.document import Document
 from model.history import History
-from model.runs import fingerprint
 from model.sweep import default_jobs, parse_alphas, parse_seeds, run_sweep, sweep_configs
 from model.training import RunState, initial_state, run_split
 
@@ -49,6 +48,8 @@ class SweepEnded:
     states: list[RunState]
     seconds: list[float]
     stopped: list[bool]
+    #: per run: training and held-out accuracy, measured on the sweep's thread
+    accuracies: list[tuple]
 
 
 class SweepWorker(QObject):
@@ -97,7 +98,8 @@ class SweepWorker(QObject):
             return
         flush()
         self.ended.emit(SweepEnded(request.sweep_id, [r.training.snapshot() for r in results],
-                                   [r.seconds for r in results], [r.stopped for r in results]))
+                                   [r.seconds for r in results], [r.stopped for r in results],
+                                   [r.training.accuracy() for r in results]))
 
 
 class SweepController(QObject):
@@ -155,7 +157,7 @@ class SweepController(QObject):
             return str(exc)
         self.sweep_id += 1
         sweep = self.document.runs.next_sweep()
-        print_ = fingerprint(dataset)
+        print_ = self.document.table_fingerprint()
         self._numbers = []
         for config in configs:
             state = initial_state(dataset, config)
@@ -195,14 +197,13 @@ class SweepController(QObject):
     def _on_ended(self, end: SweepEnded) -> None:
         if end.sweep_id != self.sweep_id:
             return
-        dataset = self.document.dataset()
         stopped = 0
-        for number, state, seconds, was_stopped in zip(self._numbers, end.states, end.seconds,
-                                                       end.stopped):
+        for number, state, seconds, was_stopped, accuracies in zip(
+                self._numbers, end.states, end.seconds, end.stopped, end.accuracies):
             kept = self.document.runs.get(number)
             if kept is None:  # deleted while it trained
                 continue
-            self.document.update_kept(kept, state, seconds, dataset)
+            self.document.update_kept(kept, state, seconds, accuracies)
             kept.running = False
             kept.compact()
             stopped += was_stopped

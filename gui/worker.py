@@ -92,6 +92,9 @@ class RunEnded:
     how: RunEnd
     message: str
     state: RunState
+    #: training and held-out accuracy at the end, measured here rather than on the GUI
+    #: thread (None when the run did not start)
+    accuracy: tuple | None = None
 
 
 class TrainingWorker(QObject):
@@ -176,7 +179,8 @@ class TrainingWorker(QObject):
         self._send(request.run_id, pending, training)
         if training.failed:
             how, message = RunEnd.FAILED, training.stop_reason or ""
-        self.ended.emit(RunEnded(request.run_id, how, message, training.snapshot()))
+        self.ended.emit(RunEnded(request.run_id, how, message, training.snapshot(),
+                                 training.accuracy()))
 
     def _run_traced(self, request: RunRequest, training: Training) -> None:
         """Steps with their numbers: every step at a slow-motion pace (each one handed
@@ -216,7 +220,8 @@ class TrainingWorker(QObject):
             how, message = RunEnd.CRASHED, f"training failed: {exc}"
         if training.failed:
             how, message = RunEnd.FAILED, training.stop_reason or ""
-        self.ended.emit(RunEnded(request.run_id, how, message, training.snapshot()))
+        self.ended.emit(RunEnded(request.run_id, how, message, training.snapshot(),
+                                 training.accuracy()))
 
     def _send(self, run_id: int, parts: list[Checkpoints], training: Training,
               step: StepDetails | None = None) -> None:

@@ -68,6 +68,8 @@ class Run:
     exact: bool = True
     train_rows: np.ndarray = field(init=False)
     test_rows: np.ndarray = field(init=False)
+    #: (iteration, accuracies) measured by the worker at the run's end
+    _accuracy: tuple | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.train_rows, self.test_rows = run_split(self.dataset, self.state.config)
@@ -88,7 +90,11 @@ class Run:
 
     def accuracy(self, weights=None, bias=None) -> tuple[float | None, float | None]:
         """Share of training and of held-out rows on the right side of 0.5 (None where it
-        does not apply), for the run's state or the parameters given (a rewound model)."""
+        does not apply), for the run's state or the parameters given (a rewound model).
+        At a run's end the worker has measured it already (:meth:`Document.run_ended`)."""
+        if weights is None and self._accuracy is not None and \
+                self._accuracy[0] == self.state.iteration:
+            return self._accuracy[1]
         x, y = self.dataset.features, self.dataset.target
         if weights is None:
             p = self.state.predict(x)
@@ -122,6 +128,8 @@ class Document:
     def __init__(self, dataset: Dataset, name: str = "The note's table") -> None:
         self.table_about_to_change = Event()
         self.table_changed = Event()
+        self._table_print: str | None = None
+        self.table_changed.connect(self._table_edited)
         self.config_changed = Event()
         self.run_changed = Event()
         self.run_progressed = Event()
@@ -332,11 +340,14 @@ class Document:
         self.run_changed.emit()
 
     # -- kept runs -------------------------------------------------------------------------
-    def keep_run(self, run: Run) -> KeptRun:
-        """Make ``run`` (about to be trained) a kept run, or find the one it continues."""
+    def keep_run(self, run: Run, on_table: bool = True) -> KeptRun:
+        """Make ``run`` (about to be trained) a kept run, or find the one it continues.
+        ``on_table``: the run trains on the table as it is now (then its fingerprint is the
+        table's, hashed once per edit, not once per run)."""
+        print_ = self.table_fingerprint() if on_table else fingerprint(run.dataset)
         kept = self.runs.get(run.number)
         if kept is None:
-            kept = self.runs.add(run.state.config, fingerprint(run.dataset), run.state,
+            kept = self.runs.add(run.state.config, print_, run.state,
                                  run.history, running=True, train_rows=int(run.train_rows.size),
                                  columns=tuple(run.dataset.column_names))
             run.number = kept.number
@@ -344,34 +355,35 @@ class Document:
             kept.running = True
             if kept.history is not run.history:
                 kept.attach(run.history)
-            kept.fingerprint = fingerprint(run.dataset)
+            kept.fingerprint = print_
             self.runs.touch(kept)
         return kept
 
-    def run_ended(self, seconds: float) -> None:
-        """The current run's training ended after ``seconds`` more of training."""
+    def run_ended(self, seconds: float, accuracies=None) -> None:
+        """The current run's training ended after ``seconds`` more of training; its
+        ``accuracies`` (training, held-out), measured by the worker, when it sent them."""
         run = self._run
+        if run is not None and accuracies is not None:
+            run._accuracy = (run.state.iteration, tuple(accuracies))
         kept = None if run is None else self.runs.get(run.number)
         if kept is None:
             return
-        self.update_kept(kept, run.state, seconds, run.dataset)
+        self.update_kept(kept, run.state, seconds,
+                         run.accuracy() if run.state.weights.shape[0] == run.dataset.n_features
+                         else (None, None))
         kept.running = False
         self.runs.touch(kept)
 
     @staticmethod
-    def update_kept(kept: KeptRun, state: RunState, seconds: float, dataset: Dataset) -> None:
-        """A kept run's state, time and final errors and accuracies after its training."""
+    def update_kept(kept: KeptRun, state: RunState, seconds: float, accuracies) -> None:
+        """A kept run's state, time, final errors and ``accuracies`` (training, held-out)
+        after its training."""
         kept.state = state
         kept.seconds += seconds
         _, train, test = kept.curve()
         kept.train_error = float(train[-1]) if len(train) else None
         kept.test_error = float(test[-1]) if test is not None and len(test) else None
-        train_rows, test_rows = run_split(dataset, state.config)
-        if state.weights.shape[0] == dataset.n_features:
-            p = state.predict(dataset.features)
-            y = dataset.target
-            kept.train_accuracy = accuracy(p[train_rows], y[train_rows])
-            kept.test_accuracy = accuracy(p[test_rows], y[test_rows])
+        kept.train_accuracy, kept.test_accuracy = accuracies
 
     def show_kept(self, number: int) -> str | None:
         """Make kept run ``number`` the current run: its parameters in the boxes, its neuron
@@ -472,7 +484,13 @@ class Document:
         return None
 
     def table_fingerprint(self) -> str:
-        return fingerprint(self.dataset())
+        """The table's fingerprint (:func:`model.runs.fingerprint`), computed once per edit."""
+        if self._table_print is None:
+            self._table_print = fingerprint(self.dataset())
+        return self._table_print
+
+    def _table_edited(self, change: Change) -> None:
+        self._table_print = None
 
     @property
     def step(self) -> StepDetails | None:

@@ -80,13 +80,13 @@ def error_grid(x: np.ndarray, y: np.ndarray, grid: Grid) -> np.ndarray:
     return total
 
 
-def sample_rows(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray, bool]:
-    """At most :data:`MAX_ROWS` rows, evenly spread, and whether it is a sample."""
-    n = x.shape[0]
+def sample_rows(rows: np.ndarray) -> tuple[np.ndarray, bool]:
+    """At most :data:`MAX_ROWS` of the row indices ``rows``, evenly spread, and whether it
+    is a sample (chosen before any row is copied: a big table is never copied whole)."""
+    n = rows.shape[0]
     if n <= MAX_ROWS:
-        return x, y, False
-    index = np.linspace(0, n - 1, MAX_ROWS).round().astype(np.int64)
-    return x[index], y[index], True
+        return rows, False
+    return rows[np.linspace(0, n - 1, MAX_ROWS).round().astype(np.int64)], True
 
 
 def gradient(x: np.ndarray, y: np.ndarray, params: np.ndarray) -> np.ndarray:

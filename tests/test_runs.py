@@ -43,6 +43,9 @@ def test_two_trains_are_two_kept_runs_drawn_side_by_side(qtbot, fast):
     assert model.rowCount() == 2
     assert model.data(model.index(0, 3)) == "0.1" and model.data(model.index(1, 3)) == "1"
     assert model.data(model.index(1, 8)) == f"{checkpoints_final(1.0):.6g}"
+    # The accuracies are the ones the worker measured at the run's end.
+    first, _ = alone(TrainConfig(alpha=0.1))
+    assert (runs[0].train_accuracy, runs[0].test_accuracy) == first.accuracy()
 
 
 def checkpoints_final(alpha: float) -> float:
