@@ -26,7 +26,7 @@ LEGEND_ROWS = 3
 #: Milliseconds between redraws of a sweep's growing curves.
 SWEEP_REDRAW_MS = 200
 #: The legend names at most this many kept runs, the newest.
-LEGEND_RUNS = 8
+LEGEND_RUNS = 4
 
 
 _PENS = [pg.mkPen(rgb, width=1) for rgb in PALETTE]
