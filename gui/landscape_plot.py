@@ -12,6 +12,8 @@ says so); a newer request makes an older result stale.
 """
 from __future__ import annotations
 
+import threading
+
 import contourpy
 import numpy as np
 import pyqtgraph as pg
@@ -30,8 +32,11 @@ from model.landscape import (
     principal_plane,
     sample_rows,
 )
+from model.threads import lower_priority
 
-RESOLUTION = 64
+from .worker import NICENESS
+
+RESOLUTION = 128
 #: Contour levels drawn over the heat map.
 LEVELS = 12
 _COLOURS = pg.colormap.get("viridis")
@@ -41,12 +46,19 @@ class _Done(QObject):
     ready = Signal(int, object, object)  # generation, grid, errors
 
 
+_lowered = threading.local()
+
+
 class _Job(QRunnable):
     def __init__(self, generation: int, x, y, grid: Grid, done: _Done) -> None:
         super().__init__()
         self.generation, self.x, self.y, self.grid, self.done = generation, x, y, grid, done
 
     def run(self) -> None:
+        if not getattr(_lowered, "done", False):
+            # A picture gives way to the window's own thread, as training does (and so do
+            # the threads this one starts to share the grid: they inherit its priority).
+            _lowered.done = lower_priority(NICENESS) or True
         try:
             errors = error_grid(self.x, self.y, self.grid)
         except Exception:  # noqa: BLE001 - a failed picture must not end the program

@@ -25,7 +25,13 @@ from numba import njit, types
 from numba.extending import intrinsic
 
 from . import numpy_primitives
-from .kernel import CHECKPOINT_DUE, NONFINITE_ERROR, NONFINITE_STEP, OK  # defined once
+from .kernel import (  # defined once
+    CHECKPOINT_DUE,
+    LANDSCAPE_CELLS,
+    NONFINITE_ERROR,
+    NONFINITE_STEP,
+    OK,
+)
 
 # Slots of the ``prims`` array handed to the kernel: NumPy's routines
 # (:func:`model.numpy_primitives.addresses`), then how ``ddot`` adds short rows.
@@ -306,6 +312,71 @@ def train_chunk(
             n_out += 1
     b[0] = bias
     return indices.shape[0], n_out, OK
+
+
+# -- the error landscape (model/landscape.py) ----------------------------------------------
+# A landscape is the error summed over rows at every cell of a grid of two parameters:
+# ``z = base + a * xa + b * xb``, with ``a`` taking the grid's values across and ``b`` up.
+# ``exp(-z)`` is then a product ``p * q`` of a factor for the row and column and one for
+# the row and the cell's row of the grid, so a grid of n x n cells over m rows needs only
+# 2 n m exponentials (:func:`exp_table`) and, per cell and row, a multiplication and a
+# division (:func:`add_landscape`).  Neither is a training number: the picture's
+# precision is the tables' (see :func:`model.landscape.error_grid`).
+
+#: Rows whose terms are summed in the tables' own precision before they are added to the
+#: double-precision totals (in single precision, 32 terms lose at most 32 roundings).
+LANDSCAPE_ROWS = 32
+
+
+@njit(nogil=True, cache=True)
+def exp_table(start, step, out):
+    """``out[i, j] = exp(start[i] + j * step[i])``, by repeated multiplication in double
+    precision (a few hundred roundings: far below single precision's one) and stored in
+    ``out``'s own type.  The caller keeps every exponent in range, so no power overflows."""
+    for i in range(out.shape[0]):
+        v = math.exp(start[i])
+        r = math.exp(step[i])
+        for j in range(out.shape[1]):
+            out[i, j] = v
+            v *= r
+
+
+# fastmath: the sums below may be reassociated and divided by a reciprocal (several cells
+# at a time); every number in them is finite and positive by construction (see exp_table).
+@njit(nogil=True, cache=True, fastmath=True, error_model="numpy")
+def add_landscape(p, q, y, c, one, lo, hi, out, part, acc):
+    """``out[j, k] +=`` the sum over rows ``i`` of ``((c[i] - y[i] * u) / (1 + u))**2``
+    with ``u = p[i, j] * q[i, k]``, for ``lo <= j < hi`` and every ``k``.
+
+    That term is ``(1 / (1 + u) - y)**2`` with ``c = 1 - y`` (the squared error of a row
+    where ``u = exp(-z)``), written so that it keeps its digits when the neuron is nearly
+    right (``1 / (1 + u)`` rounds to 1 there, and its difference from 1 is lost).
+    ``part`` and ``acc`` are scratch of ``LANDSCAPE_CELLS`` rows of ``q.shape[1]``, in
+    the tables' type and in double precision."""
+    n = p.shape[0]
+    width = q.shape[1]
+    for j0 in range(lo, hi, LANDSCAPE_CELLS):
+        cells = min(LANDSCAPE_CELLS, hi - j0)
+        acc[:cells] = 0.0
+        for i0 in range(0, n, LANDSCAPE_ROWS):
+            part[:cells] = 0.0
+            for i in range(i0, min(i0 + LANDSCAPE_ROWS, n)):
+                yi = y[i]
+                ci = c[i]
+                qi = q[i]
+                for jj in range(cells):
+                    pij = p[i, j0 + jj]
+                    row = part[jj]
+                    for k in range(width):
+                        u = pij * qi[k]
+                        t = (ci - yi * u) / (one + u)
+                        row[k] += t * t
+            for jj in range(cells):
+                for k in range(width):
+                    acc[jj, k] += part[jj, k]
+        for jj in range(cells):
+            for k in range(width):
+                out[j0 + jj, k] += acc[jj, k]
 
 
 @njit(nogil=True, cache=True)

@@ -19,6 +19,10 @@ NONFINITE_ERROR = 1  # a checkpoint's error came out NaN or infinite
 NONFINITE_STEP = 2  # the update would have made a weight or the bias NaN or infinite
 CHECKPOINT_DUE = 3  # (pausing) a checkpoint's step is done; its errors are the caller's to add
 
+#: A landscape's cells are summed this many rows of cells (values across) at a time, each
+#: block by one thread: their totals stay in the core's own cache.
+LANDSCAPE_CELLS = 16
+
 _compiled: ModuleType | None = None
 
 
@@ -48,6 +52,16 @@ def add_in_order(total, terms, lo, hi) -> float:
 
 def add_squared_errors(prims, x, y, w, b, lo, hi, total) -> float:
     return _load().add_squared_errors(prims, x, y, w, b, lo, hi, total)
+
+
+def exp_table(start, step, out) -> None:
+    """A landscape's table of exponentials: see :func:`model.compiled.exp_table`."""
+    _load().exp_table(start, step, out)
+
+
+def add_landscape(p, q, y, c, one, lo, hi, out, part, acc) -> None:
+    """A landscape's sums: see :func:`model.compiled.add_landscape`."""
+    _load().add_landscape(p, q, y, c, one, lo, hi, out, part, acc)
 
 
 def primitives() -> np.ndarray:

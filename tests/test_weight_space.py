@@ -8,6 +8,8 @@ from contextlib import redirect_stdout
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
@@ -56,14 +58,65 @@ def test_the_landscape_is_the_error_at_the_centres_of_its_pixels():
     table = note_table()
     params = np.array([0.3, -0.2, 0.1])
     grid = Grid(0, 2, (-1.0, 2.0), (-3.0, 1.0), params, 16)
-    values = error_grid(table.features, table.target, grid)
+    usual = error_grid(table.features, table.target, grid)
+    precise = error_grid(table.features, table.target, grid, precise=True)
     a, b = grid.centres()
     for i, j in ((0, 0), (5, 11), (15, 15)):
         w = params.copy()
         w[0], w[2] = a[i], b[j]
         z = table.features @ w[:2] + w[2]
-        assert values[i, j] == pytest.approx(np.sum((1 / (1 + np.exp(-z)) - table.target) ** 2),
-                                             rel=1e-12)
+        expected = np.sum((1 / (1 + np.exp(-z)) - table.target) ** 2)
+        assert precise[i, j] == pytest.approx(expected, rel=1e-12)
+        assert usual[i, j] == pytest.approx(expected, rel=1e-5)
+
+
+def plain_grid(x, y, grid):
+    """Every cell's error as NumPy computes the note's formula, one cell at a time."""
+    a, b = grid.centres()
+    out = np.empty((a.size, b.size))
+    with np.errstate(all="ignore"):
+        for i in range(a.size):
+            for j in range(b.size):
+                if grid.directions is None:
+                    p = np.array(grid.params, dtype=np.float64)
+                    p[grid.across], p[grid.up] = a[i], b[j]
+                else:
+                    p = grid.params + a[i] * grid.directions[0] + b[j] * grid.directions[1]
+                out[i, j] = np.sum((1 / (1 + np.exp(-(x @ p[:-1] + p[-1]))) - y) ** 2)
+    return out
+
+
+@given(rows=st.integers(1, 60), features=st.integers(1, 3), cells=st.integers(1, 20),
+       scale=st.sampled_from([0.1, 1.0, 30.0, 400.0, 1e4]),
+       targets=st.sampled_from(["binary", "any"]), plane=st.booleans(),
+       seed=st.integers(0, 2 ** 32 - 1))
+def test_every_cell_of_a_landscape_is_the_notes_error_there(rows, features, cells, scale,
+                                                             targets, plane, seed):
+    """Small and huge numbers (single precision, double, and NumPy for what fits neither),
+    targets other than 0 and 1, planes of the path: each cell is NumPy's value there, to a
+    few parts in a million (precise: in ten thousand billion), and a grid's values do not
+    depend on how many threads shared it."""
+    rs = np.random.default_rng(seed)
+    x = rs.normal(size=(rows, features)) * scale
+    y = (rs.random(rows) < 0.5).astype(float) if targets == "binary" else rs.random(rows)
+    params = rs.normal(size=features + 1) * 2
+    directions = rs.normal(size=(2, features + 1)) if plane else None
+    across, up = rs.choice(features + 1, 2, replace=False)
+    grid = Grid(int(across), int(up), (-3.0, 2.0), (-1.0, 4.0), params, cells, directions)
+    expected = plain_grid(x, y, grid)
+    noise = 1e-14 * rows  # NumPy's own rounding where 1 / (1 + exp(-z)) is nearly y
+    for precise, rel in ((False, 1e-5), (True, 1e-10)):
+        values = error_grid(x, y, grid, precise=precise)
+        np.testing.assert_allclose(values, expected, rtol=rel, atol=noise)
+        assert np.array_equal(error_grid(x, y, grid, threads=1, precise=precise),
+                              error_grid(x, y, grid, threads=2, precise=precise))
+
+
+def test_a_landscape_of_an_infinite_parameter_is_the_notes_too():
+    table = note_table()
+    grid = Grid(0, 1, (-1.0, 1.0), (-1.0, 1.0), np.array([0.0, 0.0, np.inf]), 8)
+    np.testing.assert_array_equal(error_grid(table.features, table.target, grid),
+                                  plain_grid(table.features, table.target, grid))
 
 
 def test_the_gradient_is_the_errors_slope():
@@ -150,14 +203,11 @@ def test_the_landscape_draws_the_error_and_the_path(qtbot, trained):
     assert np.array_equal(x[1:], params[:, 0]) and np.array_equal(y[1:], params[:, 1])
     assert x[0] == run.state.initial_weights[0]
     grid = panel.grid
-    a, b = grid.centres()
-    image = panel.image.image
-    for i, j in ((0, 0), (30, 40)):
-        p = np.append(run.state.weights, run.state.bias)
-        p[0], p[1] = a[i], b[j]
-        z = note_table().features @ p[:2] + p[2]
-        assert image[i, j] == pytest.approx(np.sum((1 / (1 + np.exp(-z)) - note_table().target)
-                                                   ** 2), rel=1e-12)
+    assert np.array_equal(grid.params, np.append(run.state.weights, run.state.bias))
+    # Every pixel is the error at its centre (to the landscape's few parts in a million).
+    np.testing.assert_allclose(panel.image.image,
+                               plain_grid(note_table().features, note_table().target, grid),
+                               rtol=1e-5, atol=1e-13)
 
 
 def test_continue_after_a_rewind_branches_a_new_run(qtbot, trained):
