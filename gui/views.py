@@ -10,6 +10,7 @@ Neither keeps any state of the document's: they read it when they draw.
 from __future__ import annotations
 
 import time
+from functools import partial
 
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
@@ -25,6 +26,10 @@ from .sigmoid_plot import SigmoidPlot
 from .step_panel import StepPanel
 from .table_model import DatasetTableModel
 from .worker import RunEnd, RunEnded
+
+
+#: During a run, the neuron's pictures are drawn one per turn of the event loop, this far apart.
+STAGE_MS = 8
 
 
 def _how_long(seconds: float | None) -> str:
@@ -59,6 +64,13 @@ class RunViews(QObject):
         # boundary and the table in one paint held the GUI thread two to three times as long
         # as the curve alone (the longest pauses of the window during a run).
         self._neuron_timer = QTimer(self, singleShot=True, timeout=self._draw_neuron)
+        # And during a run each picture in a turn of its own (STAGE_MS apart), so that each
+        # paint covers one of them: drawn together, the boundary, the table, the sigmoid
+        # view and the labels made one paint of 10-15 ms right after the 5-15 ms of
+        # updating them, the longest pauses left.  They all show the same model.
+        self._stages: list = []
+        self._stage_timer = QTimer(self, singleShot=True, interval=STAGE_MS,
+                                   timeout=self._next_stage)
         document.run_changed.connect(self.run_changed)
         document.run_progressed.connect(self._progressed)
         document.shown_changed.connect(self._shown_changed)
@@ -96,13 +108,27 @@ class RunViews(QObject):
     @Slot()
     def _draw_neuron(self) -> None:
         if self.runs.running:  # once it has ended, _ended has drawn it
-            self.show_neuron()
-            self.describe_model()  # the weights line follows the run too
+            self._neuron_dirty = False
+            # the weights line follows the run too
+            self._stages = self._neuron_drawings() + [self.describe_model]
+            self._next_stage()
+
+    @Slot()
+    def _next_stage(self) -> None:
+        if not self.runs.running:  # once it has ended, _ended has drawn everything
+            self._stages = []
+            return
+        if self._stages:
+            self._stages.pop(0)()
+        if self._stages:
+            self._stage_timer.start()
 
     @Slot(object)
     def _ended(self, end: RunEnded) -> None:
         self._redraw.stop()
         self._neuron_timer.stop()
+        self._stage_timer.stop()
+        self._stages = []
         # A run stopped early fills the plot's width again, instead of its planned length.
         self.error_plot.expect_until(max(end.state.iteration, 1))
         self.error_plot.refresh()
@@ -147,15 +173,19 @@ class RunViews(QObject):
         """The current run's neuron on the boundary plot, the table and the predict panel
         (none when it was trained on other columns than the table has now)."""
         self._neuron_dirty = False
+        for draw in self._neuron_drawings():
+            draw()
+
+    def _neuron_drawings(self) -> list:
+        """One call per neuron view, each showing the model shown now."""
         state = self.document.run.state if self.document.run_fits_table() else None
         # The model shown: the run's latest, or the checkpoint rewound to.
         weights, bias = self.document.shown_parameters() if state is not None else (None, 0.0)
-        for view in self.neuron_views:
-            if state is not None and state.scaling is not None:
-                # Trained on standardised inputs: the views stay in the data's units.
-                view.set_neuron(weights, bias, state.scaling)
-            else:
-                view.set_neuron(weights, bias)
+        if state is not None and state.scaling is not None:
+            # Trained on standardised inputs: the views stay in the data's units.
+            return [partial(view.set_neuron, weights, bias, state.scaling)
+                    for view in self.neuron_views]
+        return [partial(view.set_neuron, weights, bias) for view in self.neuron_views]
 
     def describe_model(self) -> None:
         run, label = self.document.run, self.parameters.model_label
