@@ -194,6 +194,7 @@ class MainWindow(QMainWindow):
         self.parameters.clamped.connect(lambda text: self.show_message(text, True))
         self.run_views.message.connect(self.show_message)
         self.run_views.finished.connect(self.run_curves.fit_x)
+        self.runs.running_changed.connect(self.run_curves.set_training)
         # Every view shows the run's end before training_finished is announced (the step
         # views otherwise redraw on the next turn of the event loop).
         self.run_views.finished.connect(self.step_views.refresh)
