@@ -165,16 +165,17 @@ class FileActions(QObject):
         if path:
             self.open_csv(path)
 
-    def open_path(self, path: str) -> bool:
-        """Open a session or a data file, by its name (recent files, drag and drop)."""
+    def open_path(self, path: str, ask: bool = True) -> bool:
+        """Open a session or a data file, by its name (recent files, drag and drop).
+        Without ``ask``, nothing is asked: a data file's target is its last column."""
         if path.endswith(SUFFIX):
             return self.open_session_file(path)
-        return self.open_csv(path)
+        return self.open_csv(path, ask)
 
-    def open_csv(self, path: str) -> bool:
+    def open_csv(self, path: str, ask: bool = True) -> bool:
         try:
             table = read_table(path)
-            target = self.ask_target(table.names)
+            target = self.ask_target(table.names) if ask else len(table.names) - 1
             if target is None:
                 return False
             dataset = table.dataset(target)

@@ -389,8 +389,9 @@ class MainWindow(QMainWindow):
         return self.document.shown_parameters()
 
     def open_file(self, path: str) -> bool:
-        """Open a data file or a session, as File > Open does, without a dialog."""
-        return self.file_actions.open_path(str(path))
+        """Open a data file or a session, as File > Open does, without a dialog (a data
+        file's target is its last column, the one File > Open offers first)."""
+        return self.file_actions.open_path(str(path), ask=False)
 
     def save_session_to(self, path: str) -> bool:
         """Save the session as File > Save session does (during a run too)."""

@@ -354,3 +354,24 @@ def test_closing_with_unsaved_edits_asks_first(qtbot, monkeypatch):
     assert asked == [1] and w.isVisible() and w.table_model.values[0, 0] == 5.0
     monkeypatch.setattr(w.file_actions, "confirm_discard", lambda: True)
     assert w.close()
+
+
+def test_open_file_asks_nothing_and_takes_the_last_column_as_the_target(qtbot, window,
+                                                                       tmp_path, monkeypatch):
+    """The contract's ``open_file`` opens without a dialog: a modal question would wait
+    for an answer no script can give."""
+    from PySide6.QtWidgets import QInputDialog
+
+    def asked(*args, **kwargs):
+        raise AssertionError("open_file showed a dialog")
+    monkeypatch.setattr(QInputDialog, "getItem", asked)
+    path = tmp_path / "three.csv"
+    path.write_text("a,b,label\n0,2,0\n1,4,1\n")
+    assert window.open_file(str(path))
+    assert window.document.names == ["a", "b", "label"] and window.document.n_features == 2
+    # File › Open still asks (its choice offered first is the same last column).
+    chosen = []
+    monkeypatch.setattr(window.file_actions, "ask_target",
+                        lambda names: chosen.append(names) or 0)
+    assert window.file_actions.open_path(str(path))
+    assert chosen == [["a", "b", "label"]] and window.document.names == ["b", "label", "a"]
