@@ -13,10 +13,14 @@ import pyqtgraph as pg
 from model.neuron import sigmoid
 from model.step import sigmoid_points
 
-from .boundary_plot import MAX_POINTS, _point_style
+from .boundary_plot import _point_style
 
 #: The curve spans at least this range of z, wider when the rows lie further out.
 _Z_SPAN = 6.0
+#: At most this many rows are placed on the curve (an even sample of a bigger table, and
+#: the title says so): every point is redrawn whenever the neuron moves, ten times a
+#: second during a run, and 5,000 took pyqtgraph about 15 ms a time; the plot is small.
+MAX_POINTS = 2000
 
 
 class SigmoidPlot(pg.PlotWidget):
@@ -45,8 +49,12 @@ class SigmoidPlot(pg.PlotWidget):
         item.addItem(self.slope_fill_base)
         item.addItem(self.slope)
         item.addItem(self.curve)
-        self.points = pg.ScatterPlotItem(size=8, pxMode=True)
-        item.addItem(self.points)
+        # One scatter per look (target colour, held out or not), each with a single pen
+        # and brush: a pen and a brush per point cost pyqtgraph 70 ms a redraw for the
+        # 5,000 points of a big table, ten times a second during a run.  Made as looks
+        # appear, and kept (emptied) when a look is gone.
+        self.groups: dict[tuple, pg.ScatterPlotItem] = {}
+        self._members: list[tuple[tuple, np.ndarray]] = []  # (look, indices into shown)
         self.ring = pg.ScatterPlotItem(size=18, pxMode=True, symbol="o",
                                        pen=pg.mkPen((200, 0, 60), width=2.5),
                                        brush=pg.mkBrush(0, 0, 0, 0))
@@ -68,6 +76,18 @@ class SigmoidPlot(pg.PlotWidget):
         """The table's rows (features then the target) and which are held out."""
         self._values = values
         self._held_out = held_out if len(held_out) == len(values) else np.zeros(len(values), bool)
+        n = len(values)
+        self._shown = (np.arange(n) if n <= MAX_POINTS
+                       else np.linspace(0, n - 1, MAX_POINTS).round().astype(np.int64))
+        self.getPlotItem().setTitle("Rows on the sigmoid" + (
+            f" ({MAX_POINTS:,} of {n:,} drawn)" if n > MAX_POINTS else ""))
+        looks = (np.column_stack([np.round(values[self._shown, -1] * 64),
+                                  self._held_out[self._shown]])
+                 if n and values.ndim == 2 else np.empty((0, 2)))
+        keys, which = np.unique(looks, axis=0, return_inverse=True)
+        which = np.asarray(which).reshape(-1)
+        self._members = [((int(k[0]), bool(k[1])), np.flatnonzero(which == i))
+                         for i, k in enumerate(keys)]
         self._redraw()
 
     def set_neuron(self, weights: np.ndarray | None, bias: float = 0.0, scaling=None) -> None:
@@ -97,14 +117,11 @@ class SigmoidPlot(pg.PlotWidget):
 
     def _redraw(self) -> None:
         if not self._fits():
-            self._shown, self._z = np.empty(0, dtype=np.int64), np.empty(0)
-            self.points.setData([])
+            self._z = np.empty(0)
+            self._draw_points(np.empty(0), np.empty(0))
             self._draw_ring()
             self._draw_curve(-_Z_SPAN, _Z_SPAN)
             return
-        n = len(self._values)
-        self._shown = (np.arange(n) if n <= MAX_POINTS
-                       else np.linspace(0, n - 1, MAX_POINTS).round().astype(np.int64))
         rows = self._values[self._shown]
         z, p = sigmoid_points(self._inputs(rows[:, :-1]), self._weights, self._bias)
         self._z = z
@@ -113,15 +130,26 @@ class SigmoidPlot(pg.PlotWidget):
         high = max(_Z_SPAN, float(z[finite].max()) if finite.any() else 0.0)
         pad = 0.05 * (high - low)
         self._draw_curve(low - pad, high + pad)
-        pens, brushes = [], []
-        for target, held in zip(rows[:, -1].tolist(), self._held_out[self._shown].tolist()):
-            pen, brush = _point_style(target, held)
-            pens.append(pen)
-            brushes.append(brush)
-        keep = finite & np.isfinite(p)
-        self.points.setData(x=z[keep], y=p[keep], pen=[q for q, k in zip(pens, keep) if k],
-                            brush=[b for b, k in zip(brushes, keep) if k])
+        self._draw_points(z, p)
         self._draw_ring()
+
+    def _draw_points(self, z: np.ndarray, p: np.ndarray) -> None:
+        """Each look's rows at (z, p), where both are finite; the other scatters empty."""
+        drawn = set()
+        for look, members in (self._members if len(z) else []):
+            keep = members[np.isfinite(z[members]) & np.isfinite(p[members])]
+            scatter = self.groups.get(look)
+            if scatter is None:
+                pen, brush = _point_style(look[0] / 64, look[1])
+                scatter = pg.ScatterPlotItem(size=8, pxMode=True, pen=pen, brush=brush)
+                self.getPlotItem().addItem(scatter)
+                self.ring.setZValue(1)  # the ring stays over every scatter
+                self.groups[look] = scatter
+            scatter.setData(x=z[keep], y=p[keep])
+            drawn.add(look)
+        for look, scatter in self.groups.items():
+            if look not in drawn:
+                scatter.setData(x=np.empty(0), y=np.empty(0))
 
     def _draw_curve(self, low: float, high: float) -> None:
         if getattr(self, "_span", None) == (low, high):

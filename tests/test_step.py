@@ -234,6 +234,30 @@ def test_the_sigmoid_view_places_every_row_at_z_and_sigma_z(qtbot, window):
     assert np.array_equal(z, x @ state.weights + state.bias)
     assert np.array_equal(p, 1 / (1 + np.exp(-z)))
     assert window.sigmoid_plot.objectName() == "sigmoidPlot"
+    # Drawn one scatter per look: each holds exactly the rows of its target colour.
+    drawn = {}
+    for (colour, held), scatter in window.sigmoid_plot.groups.items():
+        xs = scatter.data["x"].tolist()
+        assert not held and xs  # nothing held out here
+        drawn[colour] = sorted(xs)
+    target = window.document.values[:, -1]
+    assert drawn == {int(t * 64): sorted(z[target == t].tolist()) for t in np.unique(target)}
+
+
+def test_a_big_tables_sigmoid_view_draws_an_even_sample_and_says_so(qtbot):
+    from gui.sigmoid_plot import MAX_POINTS, SigmoidPlot
+
+    plot = SigmoidPlot()
+    qtbot.addWidget(plot)
+    rows = 3 * MAX_POINTS + 1
+    values = np.column_stack([np.linspace(-3, 3, rows), np.arange(rows) % 2])
+    plot.set_data(values, np.zeros(rows, dtype=bool))
+    plot.set_neuron(np.array([2.0]), 0.5)
+    shown, z, _ = plot.points_shown()
+    assert shown.size == MAX_POINTS and shown[0] == 0 and shown[-1] == rows - 1
+    assert np.array_equal(z, values[shown, 0] * 2.0 + 0.5)
+    assert sum(len(s.data) for s in plot.groups.values()) == MAX_POINTS
+    assert f"{MAX_POINTS:,} of {rows:,}" in plot.getPlotItem().titleLabel.text
 
 
 def test_guess_first_keeps_score(qtbot, window):
