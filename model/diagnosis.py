@@ -11,12 +11,14 @@ from __future__ import annotations
 import numpy as np
 
 from .dataset import Dataset
-from .neuron import predict
+from .neuron import sigmoid
 from .training import RunState
 
 #: A row's gradient counts as vanished when the sigmoid's slope there is below this
 #: (|z| above about 18: the output is within 1e-8 of 0 or 1).
 VANISHED_SLOPE = 1e-8
+#: Below this |z| the slope is above VANISHED_SLOPE (4.1e-8 at 17).
+_NEAR = 17.0
 #: Saturation is worth a warning when at least this share of the training rows is stuck.
 STUCK_SHARE = 0.1
 #: Inputs bigger than this (in magnitude) are what standardising is for.
@@ -39,13 +41,21 @@ def run_warnings(dataset: Dataset, state: RunState, train_rows: np.ndarray,
     if state.iteration == 0 or train_rows.size == 0:
         return []
     warnings = []
-    x, y = dataset.features[train_rows], dataset.target[train_rows]
+    if train_rows.size == dataset.n_rows and np.array_equal(train_rows, np.arange(train_rows.size)):
+        x, y = dataset.features, dataset.target  # every row, in order: no copy of the table
+    else:
+        x, y = dataset.features[train_rows], dataset.target[train_rows]
     seen = x if state.scaling is None else state.scaling.apply(x)
     with np.errstate(over="ignore", invalid="ignore"):
         z = seen @ state.weights + state.bias
-        p = predict(seen, state.weights, state.bias)
-        slope = p * (1.0 - p)
-    stuck = (slope < VANISHED_SLOPE) & (np.abs(p - y) >= 0.5)
+        # Only where |z| > 17 (or z is NaN) can the slope be below VANISHED_SLOPE (it is
+        # 4.1e-8 at 17): the sigmoid is worked out for those rows alone.
+        far = np.flatnonzero(~(np.abs(z) <= _NEAR))
+        p = sigmoid(z[far])  # what predict gives, from the same z
+        slope = np.ones_like(z)
+        slope[far] = p * (1.0 - p)
+    stuck = np.zeros(z.shape, dtype=bool)
+    stuck[far] = (slope[far] < VANISHED_SLOPE) & (np.abs(p - y[far]) >= 0.5)
     if stuck.sum() >= max(1, STUCK_SHARE * train_rows.size):
         warnings.append(_saturated(dataset, state, x, z, slope, stuck))
     flat = _flat(errors, iterations)

@@ -70,6 +70,7 @@ class Run:
     test_rows: np.ndarray = field(init=False)
     #: (iteration, accuracies) measured by the worker at the run's end
     _accuracy: tuple | None = field(default=None, init=False, repr=False)
+    _warnings: tuple | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.train_rows, self.test_rows = run_split(self.dataset, self.state.config)
@@ -106,9 +107,15 @@ class Run:
 
     def warnings(self) -> list[str]:
         """Plain sentences when the run stopped learning: saturated predictions, vanished
-        gradients, a flat error (see :mod:`model.diagnosis`); empty when all is well."""
-        return run_warnings(self.dataset, self.state, self.train_rows,
-                            self.history.train_error, self.history.iteration)
+        gradients, a flat error (see :mod:`model.diagnosis`); empty when all is well.
+        Worked out once per state of the run (a pass over every training row)."""
+        cached = self._warnings
+        if cached is None or cached[0] is not self.state or cached[1] != len(self.history):
+            cached = self._warnings = (
+                self.state, len(self.history),
+                run_warnings(self.dataset, self.state, self.train_rows,
+                             self.history.train_error, self.history.iteration))
+        return list(cached[2])
 
 
 class Document:

@@ -97,3 +97,30 @@ def test_during_a_run_the_pictures_are_drawn_one_per_turn_and_all_end_on_the_las
     bias = window.document.run.state.bias
     assert [b for _, b, _ in drawn[-len(names):]] == [bias] * len(names)
     assert window.boundary_plot._bias == bias
+
+
+def test_a_big_tables_accuracy_is_measured_at_the_runs_end_not_on_every_redraw(
+        qtbot, window, monkeypatch):
+    from gui import views
+
+    monkeypatch.setattr(views, "LIVE_ACCURACY_ROWS", 4)  # the note's 8 rows count as big
+    label = window.parameters.model_label
+    during: list[str] = []
+    window.document.run_progressed.connect(lambda _: during.append(label.text()))
+    from model.document import Run
+
+    measured = []
+    original = Run.accuracy
+
+    def counted(run, *args):
+        measured.append(args)
+        return original(run, *args)
+    monkeypatch.setattr(Run, "accuracy", counted)
+    window.iterations_spin.setValue(3_000_000)
+    train(qtbot, window)
+    assert any("measured when the run ends" in t for t in during)
+    # At the end: the worker's own measure, shown without another pass on this thread;
+    # the only pass here was the starting model's, as the run began.
+    run = window.document.run
+    assert f"Accuracy on training rows: {run.accuracy()[0]:.0%}" in label.text()
+    assert sum(args != () for args in measured) <= 1

@@ -2,9 +2,12 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from model import Dataset, Training, TrainConfig, note_table, predict, sigmoid
 from model.diagnosis import run_warnings
@@ -178,3 +181,24 @@ def test_window_explains_saturation_and_the_checkbox_fixes_it(qtbot, window):
     # Unticking goes back to the numbers as they are.
     check.setChecked(False)
     assert window.document.config.standardize is False
+
+
+@given(scale=st.sampled_from([0.01, 1.0, 5.0, 17.0, 18.5, 40.0, 1e3]),
+       seed=st.integers(0, 2 ** 32 - 1))
+def test_the_saturation_warning_counts_every_stuck_row_as_the_plain_formula_does(scale, seed):
+    """run_warnings works the sigmoid out only where |z| > 17; the rows it calls stuck are
+    those the plain formula over every row calls stuck."""
+    rs = np.random.default_rng(seed)
+    x = rs.normal(size=(300, 2)) * scale
+    y = (rs.random(300) < 0.5).astype(float)
+    data = Dataset.from_arrays(x, y, ["a", "b"], "y")
+    state = Training(data, TrainConfig(iterations=1)).snapshot()
+    state = replace(state, weights=rs.normal(size=2), bias=float(rs.normal()) * scale,
+                    iteration=1)
+    p = predict(x, state.weights, state.bias)
+    stuck = int(((p * (1 - p) < 1e-8) & (np.abs(p - y) >= 0.5)).sum())
+    warnings = run_warnings(data, state, np.arange(300))
+    said = [w for w in warnings if w.startswith("The neuron is saturated")]
+    assert bool(said) == (stuck >= 30)
+    if said:
+        assert f"{stuck:,} of the 300" in said[0] or (stuck == 300 and "every one" in said[0])
