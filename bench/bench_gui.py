@@ -25,6 +25,8 @@ import os
 import pstats
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -41,26 +43,35 @@ from model import Training, TrainConfig, kernel, note_table  # noqa: E402
 from machine import describe  # noqa: E402
 
 
-def gui_run(window: MainWindow, iterations: int,
-            profile: cProfile.Profile | None = None) -> tuple[float, np.ndarray, int, int]:
-    window.speed_combo.setCurrentIndex(MAX_SPEED)
-    window.iterations_spin.setValue(iterations)
+@contextmanager
+def ticking() -> Iterator[list[float]]:
+    """A 10 ms timer on the GUI thread meanwhile; yields the list of its ticks' times."""
     ticks: list[float] = []
     timer = QTimer()
     timer.setInterval(10)
     timer.timeout.connect(lambda: ticks.append(time.perf_counter()))
+    timer.start()
+    try:
+        yield ticks
+    finally:
+        timer.stop()
+
+
+def gui_run(window: MainWindow, iterations: int,
+            profile: cProfile.Profile | None = None) -> tuple[float, np.ndarray, int, int]:
+    window.speed_combo.setCurrentIndex(MAX_SPEED)
+    window.iterations_spin.setValue(iterations)
     loop = QEventLoop()
     window.training_finished.connect(loop.quit)
-    timer.start()
-    if profile is not None:
-        profile.enable()  # this thread only: the GUI thread
-    started = time.perf_counter()
-    window.train_button.click()
-    loop.exec()
-    wall = time.perf_counter() - started
-    if profile is not None:
-        profile.disable()
-    timer.stop()
+    with ticking() as ticks:
+        if profile is not None:
+            profile.enable()  # this thread only: the GUI thread
+        started = time.perf_counter()
+        window.train_button.click()
+        loop.exec()
+        wall = time.perf_counter() - started
+        if profile is not None:
+            profile.disable()
     window.training_finished.disconnect(loop.quit)
     stored = window.error_plot.points()[0].size
     shown = window.error_plot.train_curve.getData()[0]
@@ -83,17 +94,12 @@ def big_runs(app: QApplication, window: MainWindow, rows: int) -> None:
     """A run on the big table: the GUI thread's gaps, then Stop pressed at ten moments."""
     window.every_spin.setValue(10_000)
     window.iterations_spin.setValue(100_000_000)  # stopped long before its end
-    ticks: list[float] = []
-    timer = QTimer()
-    timer.setInterval(10)
-    timer.timeout.connect(lambda: ticks.append(time.perf_counter()))
     loop = QEventLoop()
     window.training_finished.connect(loop.quit)
-    timer.start()
-    window.train_button.click()
-    QTimer.singleShot(5000, window.stop_button.click)
-    loop.exec()
-    timer.stop()
+    with ticking() as ticks:
+        window.train_button.click()
+        QTimer.singleShot(5000, window.stop_button.click)
+        loop.exec()
     gaps = np.diff(ticks)
     print(f"{rows:>12,} rows, 5 s of a Max run (checkpoint every 10,000): GUI thread gaps p99 "
           f"{np.percentile(gaps, 99) * 1000:6.1f} ms, longest {gaps.max() * 1000:6.1f} ms "
