@@ -161,10 +161,11 @@ class BoundaryPlot(pg.PlotWidget):
             pens.append(pen)
             brushes.append(brush)
         self.points.setData(pos=self._xy, brush=brushes, pen=pens)
-        title = "Where the neuron says 0 and 1"
-        if n > MAX_POINTS:
-            title += f" ({MAX_POINTS:,} of {n:,} rows drawn)"
-        item.setTitle(title)
+        if n > MAX_POINTS:  # smaller, so that the note fits the plot's width
+            item.setTitle(f"Where the neuron says 0 and 1 ({MAX_POINTS:,} of {n:,} rows drawn)",
+                          size="8pt")
+        else:
+            item.setTitle("Where the neuron says 0 and 1")
         self._redraw_output()
 
     def set_neuron(self, weights: np.ndarray | None, bias: float = 0.0, scaling=None) -> None:

@@ -79,8 +79,11 @@ class SigmoidPlot(pg.PlotWidget):
         n = len(values)
         self._shown = (np.arange(n) if n <= MAX_POINTS
                        else np.linspace(0, n - 1, MAX_POINTS).round().astype(np.int64))
-        self.getPlotItem().setTitle("Rows on the sigmoid" + (
-            f" ({MAX_POINTS:,} of {n:,} drawn)" if n > MAX_POINTS else ""))
+        if n > MAX_POINTS:  # smaller, so that the note fits the plot's width
+            self.getPlotItem().setTitle(f"Rows on the sigmoid ({MAX_POINTS:,} of {n:,} drawn)",
+                                        size="8pt")
+        else:
+            self.getPlotItem().setTitle("Rows on the sigmoid")
         looks = (np.column_stack([np.round(values[self._shown, -1] * 64),
                                   self._held_out[self._shown]])
                  if n and values.ndim == 2 else np.empty((0, 2)))
