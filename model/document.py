@@ -20,7 +20,6 @@ from .diagnosis import run_warnings
 from .errors import DataError
 from .events import Event
 from .history import History
-from .neuron import predict
 from .runs import KeptRun, RunBook, fingerprint
 from .session import Session
 from .step import StepDetails
@@ -29,6 +28,7 @@ from .training import (
     RunState,
     Training,
     TrainConfig,
+    above_half,
     accuracy,
     initial_state,
     run_split,
@@ -98,10 +98,10 @@ class Run:
             return self._accuracy[1]
         x, y = self.dataset.features, self.dataset.target
         if weights is None:
-            p = self.state.predict(x)
-        else:
-            features = x if self.state.scaling is None else self.state.scaling.apply(x)
-            p = predict(features, np.asarray(weights), float(bias))
+            weights, bias = self.state.weights, self.state.bias
+        features = x if self.state.scaling is None else self.state.scaling.apply(x)
+        # which side of 0.5 each output is on, as p >= 0.5 says (see above_half)
+        p = above_half(features, np.asarray(weights), float(bias)).astype(np.float64)
         return (accuracy(p[self.train_rows], y[self.train_rows]),
                 accuracy(p[self.test_rows], y[self.test_rows]))
 

@@ -8,7 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from model import Dataset, Training, TrainConfig, note_table, split_rows
+from model import Dataset, Training, TrainConfig, note_table, predict, split_rows
+from model.training import above_half, accuracy, accuracy_of
 
 
 def run(config: TrainConfig, data: Dataset | None = None, chunk: int | None = None):
@@ -224,3 +225,22 @@ def test_the_run_holds_out_the_rows_its_ids_say():
     training = Training(data, TrainConfig(test_fraction=0.3, seed=5))
     assert training.test_rows.tolist() == split_rows(30, 0.3, 5, ids)[1].tolist()
     assert training.test_rows.tolist() != split_rows(30, 0.3, 5)[1].tolist()
+
+
+@given(seed=st.integers(0, 2 ** 32 - 1), scale=st.sampled_from([1e-300, 1e-15, 1e-12, 1.0, 1e300]))
+def test_which_side_of_half_each_output_is_on_is_what_predict_says(seed, scale):
+    """above_half decides by the sign of z except within a hair of 0: it must agree with
+    predict(...) >= 0.5 everywhere, at z exactly 0, just either side of it, and where z is
+    huge, infinite or NaN."""
+    rs = np.random.default_rng(seed)
+    x = rs.normal(size=(400, 2)) * scale
+    w = rs.normal(size=2)
+    b = float(rs.normal()) * scale
+    x[:50, 1] = -(x[:50, 0] * w[0] + b) / w[1]  # z at or within rounding of 0
+    x[50:60] = np.nextafter(x[50:60], np.inf)
+    x[60:64] = [[np.inf, 0.0], [-np.inf, 0.0], [np.nan, 1.0], [1e308, 1e308]]
+    with np.errstate(all="ignore"):
+        expected = predict(x, w, b) >= 0.5
+    assert np.array_equal(above_half(x, w, b), expected)
+    y = (rs.random(400) < 0.5).astype(float)
+    assert accuracy_of(x, y, w, b) == accuracy(predict(x, w, b), y)
