@@ -32,7 +32,14 @@ from model.diagnosis import run_warnings
 from model.errors import DataError
 from model.examples import note_table
 from model.sweep import default_jobs, parse_alphas, parse_seeds, run_sweep, sweep_configs
-from model.training import MAX_ITERATIONS, MAX_SEED, MAX_TEST_FRACTION, Training, TrainConfig
+from model.training import (
+    MAX_ITERATIONS,
+    MAX_SEED,
+    MAX_TEST_FRACTION,
+    ParameterColumns,
+    Training,
+    TrainConfig,
+)
 
 PROG = "neuron-lab --headless"
 
@@ -169,7 +176,7 @@ def planned_checkpoints(iterations: int, every: int) -> int:
 # -- the run ------------------------------------------------------------------------------------
 
 @dataclass
-class _Record:
+class _Record(ParameterColumns):
     """What a run recorded: all its checkpoints (for the JSON) or only the first and the
     last (for the summary), in constant memory."""
 
@@ -187,14 +194,6 @@ class _Record:
         self.test_error = np.empty(size) if self.with_test else None
         #: the weights then the bias at each checkpoint (made with the first ones recorded)
         self.params: np.ndarray | None = None
-
-    @property
-    def weights(self) -> np.ndarray | None:
-        return None if self.params is None else self.params[:, :-1]
-
-    @property
-    def bias(self) -> np.ndarray | None:
-        return None if self.params is None else self.params[:, -1]
 
     def add(self, part) -> None:
         n = len(part)

@@ -82,8 +82,23 @@ class TrainConfig:
             )
 
 
+class ParameterColumns:
+    """``weights`` and ``bias`` as views of ``params`` (one row per checkpoint: the weights
+    then the bias), for anything that records a run's parameters that way."""
+
+    params: np.ndarray | None
+
+    @property
+    def weights(self) -> np.ndarray | None:
+        return None if self.params is None else self.params[:, :-1]
+
+    @property
+    def bias(self) -> np.ndarray | None:
+        return None if self.params is None else self.params[:, -1]
+
+
 @dataclass(frozen=True)
-class Checkpoints:
+class Checkpoints(ParameterColumns):
     """Errors recorded during a stretch of training, and the parameters at each.
 
     ``test_error`` is ``None`` when no rows are held out.  ``params`` holds, per checkpoint,
@@ -98,14 +113,6 @@ class Checkpoints:
 
     def __len__(self) -> int:
         return int(self.iteration.shape[0])
-
-    @property
-    def weights(self) -> np.ndarray | None:
-        return None if self.params is None else self.params[:, :-1]
-
-    @property
-    def bias(self) -> np.ndarray | None:
-        return None if self.params is None else self.params[:, -1]
 
     @staticmethod
     def concatenate(parts: list[Checkpoints], with_test: bool) -> Checkpoints:
