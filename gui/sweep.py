@@ -73,13 +73,15 @@ class SweepWorker(QObject):
         last_sent = [time.perf_counter()]
 
         def flush() -> None:
+            # Sent under the lock too: two threads flushing at once could otherwise send
+            # a run's later checkpoints first, which its history refuses.
             with self._lock:
                 batch = {i: Checkpoints.concatenate(parts, parts[0].test_error is not None)
                          for i, parts in pending.items() if parts}
                 pending.clear()
                 last_sent[0] = time.perf_counter()
-            if batch:
-                self.progress.emit(request.sweep_id, batch)
+                if batch:
+                    self.progress.emit(request.sweep_id, batch)
 
         def on_chunk(index: int, training, part: Checkpoints) -> None:
             # On the run's own pool thread: only the shared batch is locked.
