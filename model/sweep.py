@@ -10,7 +10,6 @@ the compiled kernel releases the GIL, so they run on every core; each run is a
 from __future__ import annotations
 
 import math
-import os
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -21,6 +20,7 @@ import numpy as np
 
 from .dataset import Dataset
 from .errors import DataError
+from .row_errors import cores
 from .threads import lower_priority
 from .training import MAX_SEED, Checkpoints, Training, TrainConfig
 
@@ -122,10 +122,7 @@ def sweep_configs(base: TrainConfig, alphas: list[float], seeds: list[int]) -> l
 
 def default_jobs() -> int:
     """Every core this process may use."""
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except (AttributeError, OSError):
-        return max(1, os.cpu_count() or 1)
+    return cores()
 
 
 @dataclass
