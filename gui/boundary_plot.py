@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidg
 
 from model import Plane, output_image
 from model.boundary import boundary_line
+from model.sampling import even_indices
 from model.step import StepDetails
 
 BLUE = (31, 119, 180)
@@ -149,8 +150,7 @@ class BoundaryPlot(pg.PlotWidget):
         item.setLabel("bottom", names[x_column])
         item.setLabel("left", names[y_column] if y_column is not None else f"{names[-1]} (target)")
         n = len(values)
-        self._shown = (np.arange(n) if n <= MAX_POINTS
-                       else np.linspace(0, n - 1, MAX_POINTS).round().astype(np.int64))
+        self._shown = even_indices(n, MAX_POINTS)
         if len(held_out) != n:
             held_out = np.zeros(n, dtype=bool)
         ys = features[self._shown, y_column] if y_column is not None else target[self._shown]

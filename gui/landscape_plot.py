@@ -32,11 +32,16 @@ from model.landscape import (
     principal_plane,
     sample_rows,
 )
+from model.sampling import even_indices
 from model.threads import lower_priority
 
 from .worker import NICENESS
 
 RESOLUTION = 128
+#: A path is drawn (and its principal plane found) through at most this many of its
+#: checkpoints, evenly spread, the first and the last included: a million-checkpoint path
+#: took over a second to paint and its plane 150-240 ms, on the window's thread.
+PATH_POINTS = 4000
 #: Contour levels drawn over the heat map.
 LEVELS = 12
 _COLOURS = pg.colormap.get("viridis")
@@ -64,6 +69,11 @@ class _Job(QRunnable):
         except Exception:  # noqa: BLE001 - a failed picture must not end the program
             errors = None
         self.done.ready.emit(self.generation, self.grid, errors)
+
+
+def _drawn(path: np.ndarray) -> np.ndarray:
+    """The checkpoints of ``path`` that are drawn (see :data:`PATH_POINTS`)."""
+    return path[even_indices(len(path), PATH_POINTS)]
 
 
 def _log_lookup(low: float, high: float) -> np.ndarray:
@@ -219,8 +229,8 @@ class LandscapePanel(QWidget):
         a, b = self.axes()
         params = np.append(shown[0], shown[1])
         history = run.history.params
-        path = np.vstack([run.state.initial_weights.tolist() + [run.state.initial_bias],
-                          history if history is not None else np.empty((0, d + 1))])
+        path = _drawn(np.vstack([run.state.initial_weights.tolist() + [run.state.initial_bias],
+                                 history if history is not None else np.empty((0, d + 1))]))
         names = parameter_names(d)
         plane = None
         if self.plane_check.isChecked() and len(path) >= 3:
@@ -307,7 +317,7 @@ class LandscapePanel(QWidget):
             self.other_paths.append(item)
         for item, kept in zip(self.other_paths, others):
             start = np.append(kept.state.initial_weights, kept.state.initial_bias)[None, :]
-            path = np.vstack([start, np.asarray(kept.params(), dtype=np.float64)])
+            path = _drawn(np.vstack([start, np.asarray(kept.params(), dtype=np.float64)]))
             xy = path[:, [a, b]] if plane is None else (path - params) @ plane[1].T
             item.setPen(pg.mkPen(PALETTE[kept.colour], width=1))
             item.setData(xy[:, 0], xy[:, 1])

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QToolTip
 
 from model.document import Document
 from model.runs import KeptRun
+from model.sampling import even_indices
 
 from .error_plot import TEST_PEN, TRAIN_PEN, ErrorPlot
 from .runs_panel import PALETTE
@@ -34,11 +35,7 @@ _BOLD = pg.mkPen(TRAIN_PEN.color(), width=2.5)
 
 
 def _sample(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    n = len(x)
-    if n <= DRAWN_POINTS:
-        return np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64)
-    # Evenly spaced, strictly increasing (n > DRAWN_POINTS), first and last included.
-    index = np.arange(DRAWN_POINTS, dtype=np.int64) * (n - 1) // (DRAWN_POINTS - 1)
+    index = even_indices(len(x), DRAWN_POINTS)
     return np.asarray(x[index], dtype=np.float64), np.asarray(y[index], dtype=np.float64)
 
 

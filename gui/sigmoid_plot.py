@@ -11,6 +11,7 @@ import numpy as np
 import pyqtgraph as pg
 
 from model.neuron import sigmoid
+from model.sampling import even_indices
 from model.step import sigmoid_points
 
 from .boundary_plot import _point_style
@@ -77,8 +78,7 @@ class SigmoidPlot(pg.PlotWidget):
         self._values = values
         self._held_out = held_out if len(held_out) == len(values) else np.zeros(len(values), bool)
         n = len(values)
-        self._shown = (np.arange(n) if n <= MAX_POINTS
-                       else np.linspace(0, n - 1, MAX_POINTS).round().astype(np.int64))
+        self._shown = even_indices(n, MAX_POINTS)
         if n > MAX_POINTS:  # smaller, so that the note fits the plot's width
             self.getPlotItem().setTitle(f"Rows on the sigmoid ({MAX_POINTS:,} of {n:,} drawn)",
                                         size="8pt")

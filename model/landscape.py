@@ -16,6 +16,7 @@ import numpy as np
 
 from . import kernel, row_errors
 from .neuron import sigmoid
+from .sampling import even_indices
 from .training import RunState, TrainConfig, _frozen, _start
 
 #: The grid's cells are computed this many rows at a time (bounded memory on big tables).
@@ -190,7 +191,7 @@ def sample_rows(rows: np.ndarray) -> tuple[np.ndarray, bool]:
     n = rows.shape[0]
     if n <= MAX_ROWS:
         return rows, False
-    return rows[np.linspace(0, n - 1, MAX_ROWS).round().astype(np.int64)], True
+    return rows[even_indices(n, MAX_ROWS)], True
 
 
 def gradient(x: np.ndarray, y: np.ndarray, params: np.ndarray) -> np.ndarray:

@@ -293,3 +293,33 @@ def test_the_paths_plane_and_the_drawn_row(qtbot, trained):
     panel.row_check.setChecked(True)
     panel.refresh()
     assert f"row {w.document.step.row + 1} alone" in panel.note.text()
+
+
+def test_a_long_path_is_drawn_through_an_even_sample_of_its_checkpoints(qtbot, window):
+    from gui.landscape_plot import PATH_POINTS
+
+    window.speed_combo.setCurrentIndex(MAX_SPEED)
+    window.every_spin.setValue(1)
+    window.iterations_spin.setValue(3 * PATH_POINTS)
+    train(qtbot, window)
+    panel = window.landscape_panel
+    window.plot_tabs.setCurrentWidget(panel)
+    panel.refresh()
+    x, y = panel.path.getData()
+    run = window.document.run
+    history = run.history.params
+    assert len(x) == PATH_POINTS
+    assert x[0] == run.state.initial_weights[0] and y[0] == run.state.initial_weights[1]
+    assert (x[-1], y[-1]) == (history[-1, 0], history[-1, 1])
+    drawn = set(zip(x[1:].tolist(), y[1:].tolist()))
+    assert drawn <= set(zip(history[:, 0].tolist(), history[:, 1].tolist()))
+
+
+def test_an_even_sample_keeps_the_ends_and_spreads_evenly():
+    from model.sampling import even_indices
+
+    assert even_indices(5, 10).tolist() == [0, 1, 2, 3, 4]
+    index = even_indices(1_000_001, 1000)
+    assert index.size == 1000 and index[0] == 0 and index[-1] == 1_000_000
+    gaps = np.diff(index)
+    assert (gaps > 0).all() and gaps.max() - gaps.min() <= 1
