@@ -289,9 +289,16 @@ class StepViews(QObject):
         self.table_view = None
         self._timer = QTimer(self, interval=0, singleShot=True, timeout=self.refresh)
         document.run_changed.connect(self._timer.start)
-        document.run_progressed.connect(lambda checkpoints: self._timer.start())
+        # A run's progress changes these only when it brings a new step (a slow-motion
+        # pace): a fast run's twenty batches a second would repaint them all for nothing.
+        self._step = None
+        document.run_progressed.connect(self._progressed)
         document.shown_changed.connect(self._timer.start)
         document.table_changed.connect(self._table_changed)
+
+    def _progressed(self, checkpoints) -> None:
+        if self.document.step is not self._step:
+            self._timer.start()
 
     def _table_changed(self, change: Change) -> None:
         if change.kind == "reset":
@@ -301,6 +308,7 @@ class StepViews(QObject):
     @Slot()
     def refresh(self) -> None:
         doc = self.document
+        self._step = doc.step
         step = doc.step if doc.run_fits_table() and doc.rewound is None else None
         names = [] if doc.run is None else list(doc.run.dataset.column_names[:-1])
         scaled = doc.run is not None and doc.run.state.scaling is not None

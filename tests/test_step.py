@@ -346,3 +346,22 @@ def test_bad_trace_requests_get_one_line_and_status_2(args, capsys):
     assert code == 2
     err = capsys.readouterr().err
     assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
+
+
+def test_a_fast_runs_batches_do_not_redraw_the_step_views(qtbot, window):
+    """They show the latest step; a Max run has none to show, so its twenty batches a
+    second leave them (and their paints) alone."""
+    views = window.step_views
+    refreshed, batches = [], []
+    original = views.refresh
+
+    def counted():
+        refreshed.append(1)
+        original()
+    views._timer.timeout.disconnect()
+    views._timer.timeout.connect(counted)
+    window.document.run_progressed.connect(lambda _: batches.append(1))
+    window.iterations_spin.setValue(20_000_000)
+    with qtbot.waitSignal(window.training_finished, timeout=20_000):
+        window.train_button.click()
+    assert len(batches) >= 10 and len(refreshed) <= 3
