@@ -55,6 +55,33 @@ def test_smoke_test_flag_shows_trains_the_notes_table_and_quits(tmp_path):
     check_smoke_test(out)
 
 
+def test_after_first_paint_calls_back_once_the_window_is_painted_not_before(qtbot):
+    """What the smoke test's first line, and so bench_startup, waits for (a 0 ms timer
+    started at ``show()`` fires before the window is painted)."""
+    from PySide6.QtWidgets import QLabel, QMainWindow
+
+    from gui.app import AfterFirstPaint
+
+    painted, order = [], []
+
+    class Label(QLabel):
+        def paintEvent(self, event):  # noqa: N802 (Qt's name)
+            painted.append(True)
+            super().paintEvent(event)
+
+    window = QMainWindow()
+    qtbot.addWidget(window)
+    window.setCentralWidget(Label("a label inside the window"))
+    AfterFirstPaint(window, lambda: order.append(("after first paint", bool(painted))))
+    window.show()
+    qtbot.waitUntil(lambda: len(order) > 0)
+    assert order == [("after first paint", True)]
+    window.update()
+    qtbot.waitUntil(lambda: len(painted) >= 2)
+    qtbot.wait(0)
+    assert order == [("after first paint", True)]  # once only
+
+
 def test_make_install_desktop_puts_the_launcher_in_the_menu(tmp_path):
     if not (ROOT / ".venv" / ".installed").exists() or shutil.which("make") is None:
         pytest.skip("needs make and the project's .venv (run make test)")
