@@ -19,6 +19,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from main import configure_process  # noqa: E402
+
+configure_process()  # as the program does, before NumPy loads
+
 import numpy as np  # noqa: E402
 
 from machine import describe  # noqa: E402

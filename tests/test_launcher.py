@@ -82,6 +82,19 @@ def test_after_first_paint_calls_back_once_the_window_is_painted_not_before(qtbo
     assert order == [("after first paint", True)]  # once only
 
 
+def test_main_lets_blas_helper_threads_sleep_unless_the_person_chose(monkeypatch):
+    """main.configure_process: OpenBLAS's helper threads spin for about 0.1 s after every
+    shared call unless told otherwise (bench_gui --rows shows what that costs)."""
+    import main
+
+    monkeypatch.delenv("OPENBLAS_THREAD_TIMEOUT", raising=False)
+    main.configure_process()
+    assert os.environ["OPENBLAS_THREAD_TIMEOUT"] == "4"
+    monkeypatch.setenv("OPENBLAS_THREAD_TIMEOUT", "12")
+    main.configure_process()
+    assert os.environ["OPENBLAS_THREAD_TIMEOUT"] == "12"
+
+
 def test_make_install_desktop_puts_the_launcher_in_the_menu(tmp_path):
     if not (ROOT / ".venv" / ".installed").exists() or shutil.which("make") is None:
         pytest.skip("needs make and the project's .venv (run make test)")
