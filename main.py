@@ -67,6 +67,9 @@ def main(argv: list[str] | None = None) -> int:
         except KeyboardInterrupt:  # while importing: run_headless handles its own
             sys.stderr.write("neuron-lab --headless: interrupted\n")
             return 130
+    import gc
+
+    gc.disable()  # until the window is painted: gui.app.run_gui says why
     from gui.app import run_gui
 
     return run_gui(args)

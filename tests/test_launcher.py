@@ -95,6 +95,28 @@ def test_main_lets_blas_helper_threads_sleep_unless_the_person_chose(monkeypatch
     assert os.environ["OPENBLAS_THREAD_TIMEOUT"] == "12"
 
 
+def test_launch_collects_garbage_again_once_the_window_is_painted(qtbot):
+    """gui.app.run_gui keeps the collector off while the window is built; once it is painted
+    the collector is back on, with what start-up made frozen (out of its sight)."""
+    import gc
+
+    from gui import app as launch
+
+    gc.disable()
+    try:
+        window = launch._open_window([])
+        qtbot.addWidget(window)
+        frozen_before = gc.get_freeze_count()
+        launch.AfterFirstPaint(window, launch._start_collecting)
+        assert not gc.isenabled()
+        qtbot.waitUntil(gc.isenabled)
+        assert gc.get_freeze_count() > frozen_before + 50_000
+        window.close()
+    finally:
+        gc.enable()
+        gc.unfreeze()
+
+
 def test_make_install_desktop_puts_the_launcher_in_the_menu(tmp_path):
     if not (ROOT / ".venv" / ".installed").exists() or shutil.which("make") is None:
         pytest.skip("needs make and the project's .venv (run make test)")
