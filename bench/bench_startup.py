@@ -36,18 +36,16 @@ ROOT = Path(__file__).resolve().parent.parent
 #: nothing of ours).
 FIRST_PAINT = """
 from PySide6.QtCore import QEvent, QObject, QTimer
-from PySide6.QtWidgets import QWidget
 
 class FirstPaint(QObject):
     def eventFilter(self, watched, event):
-        if (event.type() == QEvent.Type.Paint and isinstance(watched, QWidget)
-                and watched.window() is window):
-            app.removeEventFilter(self)
+        if event.type() == QEvent.Type.Paint:
+            watched.removeEventFilter(self)
             QTimer.singleShot(0, lambda: (print("shown", flush=True), app.quit()))
         return False
 
 first_paint = FirstPaint()
-app.installEventFilter(first_paint)
+window.installEventFilter(first_paint)
 """
 
 BARE = """

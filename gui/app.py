@@ -23,19 +23,18 @@ SMOKE_TEST = "--smoke-test"
 
 class AfterFirstPaint(QObject):
     """Calls ``callback`` once, on the turn of the event loop after ``window`` is first
-    painted.  Qt paints all the widgets a window shows in one pass, so by then the whole
-    window is on the screen.  (A 0 ms timer started by ``show()`` fires before that pass.)"""
+    painted.  Qt paints a window and all the widgets it shows in one pass, the window
+    first, so by then the whole window is on the screen.  (A 0 ms timer started by
+    ``show()`` fires before that pass.)"""
 
     def __init__(self, window: QWidget, callback) -> None:
         super().__init__(window)
-        self._window = window
         self._callback = callback
-        QApplication.instance().installEventFilter(self)
+        window.installEventFilter(self)
 
     def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt's name)
-        if (event.type() == QEvent.Type.Paint and isinstance(watched, QWidget)
-                and watched.window() is self._window):
-            QApplication.instance().removeEventFilter(self)
+        if event.type() == QEvent.Type.Paint:
+            watched.removeEventFilter(self)
             QTimer.singleShot(0, self._callback)
         return False
 
