@@ -110,7 +110,7 @@ def test_launch_collects_garbage_again_once_the_window_is_painted(qtbot):
         launch.AfterFirstPaint(window, launch._start_collecting)
         assert not gc.isenabled()
         qtbot.waitUntil(gc.isenabled)
-        assert gc.get_freeze_count() > frozen_before + 50_000
+        assert gc.get_freeze_count() > frozen_before
         window.close()
     finally:
         gc.enable()
