@@ -322,7 +322,8 @@ class RunController(QObject):
             return
         self._running = False
         self.document.record_progress(None, end.state)
-        self.document.run_ended(time.perf_counter() - self._started, end.accuracy)
+        self.document.run_ended(time.perf_counter() - self._started, end.accuracy,
+                                end.saturation)
         self._show_status(end.state.iteration)  # where the run ended, not the last update
         if end.how is RunEnd.FINISHED:
             self.fraction.emit(1.0)

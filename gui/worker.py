@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
 from model import Checkpoints, Dataset, RunState, Training
+from model.diagnosis import end_of_run
 from model.step import StepDetails
 from model.threads import lower_priority
 
@@ -95,6 +96,8 @@ class RunEnded:
     #: training and held-out accuracy at the end, measured here rather than on the GUI
     #: thread (None when the run did not start)
     accuracy: tuple | None = None
+    #: with it, the sentence about saturated rows (None: nothing to say)
+    saturation: str | None = None
 
 
 class TrainingWorker(QObject):
@@ -180,7 +183,7 @@ class TrainingWorker(QObject):
         if training.failed:
             how, message = RunEnd.FAILED, training.stop_reason or ""
         self.ended.emit(RunEnded(request.run_id, how, message, training.snapshot(),
-                                 training.accuracy()))
+                                 *end_of_run(training)))
 
     def _run_traced(self, request: RunRequest, training: Training) -> None:
         """Steps with their numbers: every step at a slow-motion pace (each one handed
@@ -221,7 +224,7 @@ class TrainingWorker(QObject):
         if training.failed:
             how, message = RunEnd.FAILED, training.stop_reason or ""
         self.ended.emit(RunEnded(request.run_id, how, message, training.snapshot(),
-                                 training.accuracy()))
+                                 *end_of_run(training)))
 
     def _send(self, run_id: int, parts: list[Checkpoints], training: Training,
               step: StepDetails | None = None) -> None:

@@ -40,24 +40,20 @@ def run_warnings(dataset: Dataset, state: RunState, train_rows: np.ndarray,
     """
     if state.iteration == 0 or train_rows.size == 0:
         return []
-    warnings = []
-    if train_rows.size == dataset.n_rows and np.array_equal(train_rows, np.arange(train_rows.size)):
-        x, y = dataset.features, dataset.target  # every row, in order: no copy of the table
-    else:
-        x, y = dataset.features[train_rows], dataset.target[train_rows]
-    seen = x if state.scaling is None else state.scaling.apply(x)
-    with np.errstate(over="ignore", invalid="ignore"):
-        z = seen @ state.weights + state.bias
-        # Only where |z| > 17 (or z is NaN) can the slope be below VANISHED_SLOPE (it is
-        # 4.1e-8 at 17): the sigmoid is worked out for those rows alone.
-        far = np.flatnonzero(~(np.abs(z) <= _NEAR))
-        p = sigmoid(z[far])  # what predict gives, from the same z
-        slope = np.ones_like(z)
-        slope[far] = p * (1.0 - p)
-    stuck = np.zeros(z.shape, dtype=bool)
-    stuck[far] = (slope[far] < VANISHED_SLOPE) & (np.abs(p - y[far]) >= 0.5)
-    if stuck.sum() >= max(1, STUCK_SHARE * train_rows.size):
-        warnings.append(_saturated(dataset, state, x, z, slope, stuck))
+    return warnings_with(saturation(dataset, state, train_rows), dataset, state, errors,
+                         iterations)
+
+
+def warnings_with(saturated: str | None, dataset: Dataset, state: RunState,
+                  errors: np.ndarray | None = None,
+                  iterations: np.ndarray | None = None) -> list[str]:
+    """:func:`run_warnings`, the sentence about saturation (a pass over every training
+    row, :func:`saturation`) given: the worker works it out at a run's end, from the
+    outputs it measures the accuracy with, so that the window does not go over a million
+    rows again while Stop waits."""
+    if state.iteration == 0:
+        return []
+    warnings = [saturated] if saturated else []
     flat = _flat(errors, iterations)
     if flat:
         warnings.append(flat)
@@ -68,6 +64,48 @@ def run_warnings(dataset: Dataset, state: RunState, train_rows: np.ndarray,
             "deviation is 0), so it was only centred, not divided (divided by 1); it tells "
             "the rows apart no more than before.")
     return warnings
+
+
+def saturation(dataset: Dataset, state: RunState, train_rows: np.ndarray,
+               z: np.ndarray | None = None) -> str | None:
+    """The sentence about saturated rows, or None when too few are stuck.  ``z``: each
+    training row's ``x·w + b`` as the run sees the row (standardised when it is), when it
+    is at hand (:meth:`model.training.Training.train_z`)."""
+    if train_rows.size == 0:
+        return None
+    every_row = train_rows.size == dataset.n_rows and np.array_equal(
+        train_rows, np.arange(train_rows.size))
+    y = dataset.target if every_row else dataset.target[train_rows]
+
+    def rows() -> np.ndarray:  # in the data's units; no copy when every row trains in order
+        return dataset.features if every_row else dataset.features[train_rows]
+
+    with np.errstate(over="ignore", invalid="ignore"):
+        if z is None:
+            x = rows()
+            seen = x if state.scaling is None else state.scaling.apply(x)
+            z = seen @ state.weights + state.bias
+        # Only where |z| > 17 (or z is NaN) can the slope be below VANISHED_SLOPE (it is
+        # 4.1e-8 at 17): the sigmoid is worked out for those rows alone.
+        far = np.flatnonzero(~(np.abs(z) <= _NEAR))
+        p = sigmoid(z[far])  # what predict gives, from the same z
+    stuck_far = (p * (1.0 - p) < VANISHED_SLOPE) & (np.abs(p - y[far]) >= 0.5)
+    if stuck_far.sum() < max(1, STUCK_SHARE * train_rows.size):
+        return None
+    slope = np.ones_like(z)
+    slope[far] = p * (1.0 - p)
+    stuck = np.zeros(z.shape, dtype=bool)
+    stuck[far] = stuck_far
+    return _saturated(dataset, state, rows(), z, slope, stuck)
+
+
+def end_of_run(training) -> tuple[tuple[float | None, float | None], str | None]:
+    """What a run's end needs measured over every row, in one pass: the training and
+    held-out accuracy (:meth:`model.training.Training.accuracy`) and the sentence about
+    saturation (:func:`saturation`), both from the same outputs."""
+    z = training.train_z()
+    return (training.accuracy(z),
+            saturation(training.dataset, training.snapshot(), training.train_rows, z))
 
 
 def _saturated(dataset: Dataset, state: RunState, x: np.ndarray, z: np.ndarray,

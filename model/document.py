@@ -16,7 +16,7 @@ from typing import Literal
 import numpy as np
 
 from .dataset import Dataset
-from .diagnosis import run_warnings
+from .diagnosis import run_warnings, warnings_with
 from .errors import DataError
 from .events import Event
 from .history import History
@@ -70,6 +70,8 @@ class Run:
     test_rows: np.ndarray = field(init=False)
     #: (iteration, accuracies) measured by the worker at the run's end
     _accuracy: tuple | None = field(default=None, init=False, repr=False)
+    #: (iteration, the sentence about saturation or None) worked out there too
+    _saturation: tuple | None = field(default=None, init=False, repr=False)
     _warnings: tuple | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -111,10 +113,14 @@ class Run:
         Worked out once per state of the run (a pass over every training row)."""
         cached = self._warnings
         if cached is None or cached[0] is not self.state or cached[1] != len(self.history):
-            cached = self._warnings = (
-                self.state, len(self.history),
-                run_warnings(self.dataset, self.state, self.train_rows,
-                             self.history.train_error, self.history.iteration))
+            errors, iterations = self.history.train_error, self.history.iteration
+            if self._saturation is not None and self._saturation[0] == self.state.iteration:
+                found = warnings_with(self._saturation[1], self.dataset, self.state, errors,
+                                      iterations)
+            else:
+                found = run_warnings(self.dataset, self.state, self.train_rows, errors,
+                                     iterations)
+            cached = self._warnings = (self.state, len(self.history), found)
         return list(cached[2])
 
 
@@ -366,12 +372,15 @@ class Document:
             self.runs.touch(kept)
         return kept
 
-    def run_ended(self, seconds: float, accuracies=None) -> None:
+    def run_ended(self, seconds: float, accuracies=None, saturation: str | None = None) -> None:
         """The current run's training ended after ``seconds`` more of training; its
-        ``accuracies`` (training, held-out), measured by the worker, when it sent them."""
+        ``accuracies`` (training, held-out) and ``saturation`` (the sentence about it, or
+        None: see :func:`model.diagnosis.end_of_run`), measured by the worker, when it sent
+        them."""
         run = self._run
         if run is not None and accuracies is not None:
             run._accuracy = (run.state.iteration, tuple(accuracies))
+            run._saturation = (run.state.iteration, saturation)
         kept = None if run is None else self.runs.get(run.number)
         if kept is None:
             return

@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from model import Dataset, Training, TrainConfig, note_table, predict, sigmoid
-from model.diagnosis import run_warnings
+from model.diagnosis import end_of_run, run_warnings, warnings_with
 from model.session import Session, parse_session, session_json
 from tests.gui_helpers import train
 from tests.note_oracle import NoteNeuron
@@ -151,7 +151,46 @@ def test_headless_json_warns_and_standardize_fixes_it(tmp_path):
     assert "Warning: The neuron is saturated" in summary
 
 
+@given(scale=st.sampled_from([0.01, 1.0, 17.0, 40.0, 1e3]), alpha=st.sampled_from([0.1, 10.0]),
+       held_out=st.sampled_from([0.0, 0.3]), standardize=st.booleans(),
+       seed=st.integers(0, 2 ** 32 - 1))
+def test_the_workers_one_pass_at_a_runs_end_says_what_the_separate_passes_say(
+        scale, alpha, held_out, standardize, seed):
+    """end_of_run measures the accuracy and the saturation from one set of outputs, for
+    the window to take at a run's end instead of a pass of its own over every row."""
+    rs = np.random.default_rng(seed)
+    x = rs.normal(size=(120, 2)) * scale
+    y = (rs.random(120) < 0.5).astype(float)
+    data = Dataset.from_arrays(x, y, ["a", "b"], "y")
+    training = Training(data, TrainConfig(alpha=alpha, iterations=300, every=50, seed=seed,
+                                          test_fraction=held_out, standardize=standardize))
+    history = training.advance()
+    accuracies, saturated = end_of_run(training)
+    assert accuracies == training.accuracy()
+    state = training.snapshot()
+    assert (warnings_with(saturated, data, state, history.train_error, history.iteration)
+            == run_warnings(data, state, training.train_rows, history.train_error,
+                            history.iteration))
+
+
 # -- the window ---------------------------------------------------------------------------------
+
+def test_the_window_takes_a_runs_saturation_from_the_worker(qtbot, window, monkeypatch):
+    """At a run's end (Stop waiting on it) the window does not go over every row again
+    for the warnings: the worker worked the saturation out with the accuracy."""
+    import model.document
+
+    passes = []
+    real = model.document.run_warnings
+    monkeypatch.setattr(model.document, "run_warnings",
+                        lambda data, state, *rest: passes.append(state.iteration)
+                        or real(data, state, *rest))
+    window.table_model.set_dataset(height_weight())
+    train(qtbot, window)
+    assert "saturated" in window.parameters.warning_label.text()
+    assert "stopped learning" in window.statusBar().currentMessage()
+    assert [iteration for iteration in passes if iteration > 0] == []
+
 
 def test_window_explains_saturation_and_the_checkbox_fixes_it(qtbot, window):
     data = height_weight()
