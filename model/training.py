@@ -377,6 +377,34 @@ def accuracy_of_z(z: np.ndarray, y: np.ndarray) -> float | None:
     return float(np.mean(above_half_of(z) == (y == 1.0)))
 
 
+class ChunkSizes:
+    """How many iterations the next chunk holds: at most ``largest`` (what the cost model
+    or the pace allows), fewer while chunks take longer than the cost model's aim.
+
+    The cost model is one machine's figures; on a slower one, or with the cores taken
+    (the window painting beside a million-row run, whose checkpoints each keep both cores
+    busy), a chunk took up to four times as long, and Stop, which waits for the chunk in
+    progress, with it.  Each chunk's time sets the next one's size: down to the aim at
+    once, back up a quarter at a time once chunks take under half of it.  The iterations
+    are the same whatever the sizes: each chunk draws its rows from the run's one random
+    stream, in order."""
+
+    def __init__(self, largest: int, seconds: float = checkpoint_cost.CHUNK_SECONDS) -> None:
+        self.largest = max(1, int(largest))
+        self.seconds = seconds
+        #: the next chunk's size
+        self.next = self.largest
+
+    def took(self, steps: int, seconds: float) -> None:
+        """A chunk of ``steps`` iterations took ``seconds``."""
+        if steps < 1 or seconds <= 0:
+            return
+        if seconds > 1.5 * self.seconds:
+            self.next = max(1, min(self.next, int(steps * self.seconds / seconds)))
+        elif seconds < 0.5 * self.seconds and steps >= self.next:
+            self.next = min(self.largest, self.next + max(1, self.next // 4))
+
+
 def _start(seed: int, n_features: int) -> tuple[np.random.RandomState, np.ndarray, float]:
     """The run's random stream and its starting weights and bias, drawn in the note's
     order: one draw per weight, then the bias."""
@@ -547,12 +575,14 @@ class Training:
                 errors: row_errors.RowErrors | None) -> Iterator[Checkpoints]:
         remaining = self.config.iterations if iterations is None else int(iterations)
         chunk = chunk or self.chunk_size()
+        sizes = ChunkSizes(chunk)
         every = self.config.every
         d, n_train, n_test = self._w.shape[0], self._x.shape[0], self._test_x.shape[0]
         step_cost = checkpoint_cost.step_seconds(d, n_train)
         check_cost = checkpoint_cost.checkpoint_seconds(d, n_train, n_test)
         while remaining > 0 and not self.failed:
-            steps = min(chunk, remaining)
+            steps = min(sizes.next, remaining)
+            began = time.perf_counter()
             indices = self._random.randint(self._x.shape[0], size=steps).astype(np.int64, copy=False)
             start = self.iteration
             first = -start % every  # offset of the first checkpoint in this chunk
@@ -568,6 +598,7 @@ class Training:
             else:
                 done, written, status = self._train_pausing(
                     errors, indices, start, out_iter, out_train, out_test, out_params)
+            sizes.took(done, time.perf_counter() - began)
             self.iteration += done
             remaining -= done
             if status == kernel.NONFINITE_STEP:

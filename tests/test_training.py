@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from model import Dataset, Training, TrainConfig, note_table, predict, split_rows
-from model.training import above_half, accuracy, accuracy_of
+from model import Checkpoints, Dataset, Training, TrainConfig, note_table, predict, split_rows
+from model.training import ChunkSizes, above_half, accuracy, accuracy_of
 
 
 def run(config: TrainConfig, data: Dataset | None = None, chunk: int | None = None):
@@ -26,6 +26,40 @@ def test_chunk_size_does_not_change_the_result(chunk, every, iterations):
     assert got.iteration.tolist() == expected.iteration.tolist()
     assert got.train_error.tolist() == expected.train_error.tolist()
     assert pieces.weights.tolist() == whole.weights.tolist() and pieces.bias == whole.bias
+
+
+def test_chunks_shrink_to_the_aim_when_they_run_long_and_grow_back_by_quarters():
+    sizes = ChunkSizes(8000, seconds=0.02)
+    sizes.took(8000, 0.08)  # four times the aim: a quarter of the size at once
+    assert sizes.next == 2000
+    sizes.took(2000, 0.025)  # near the aim: kept
+    assert sizes.next == 2000
+    grown = []
+    for _ in range(10):  # quick chunks: a quarter more each time, up to the largest
+        sizes.took(sizes.next, 0.001)
+        grown.append(sizes.next)
+    assert grown[:3] == [2500, 3125, 3906] and grown[-1] == 8000 and max(grown) == 8000
+    sizes.took(5, 0.001)  # a run's last chunk, shorter than asked: says nothing of the size
+    assert sizes.next == 8000
+    sizes.took(8000, 1e9)
+    assert sizes.next == 1  # never below one iteration
+
+
+def test_a_run_on_a_slow_machine_takes_smaller_chunks_and_the_same_steps(monkeypatch):
+    """Each chunk's time sets the next one's size; the run is the same, bit for bit."""
+    import model.training
+
+    config = TrainConfig(iterations=20_000, every=100, seed=3)
+    whole, expected = run(config, chunk=4000)
+    clock = iter(np.arange(0, 1e6, 0.05))  # every chunk seems to take 50 ms
+    monkeypatch.setattr(model.training.time, "perf_counter", lambda: float(next(clock)))
+    slow = Training(note_table(), config)
+    parts = list(slow.run(chunk=4000))
+    assert len(parts) > 5 * (20_000 // 4000)
+    got = Checkpoints.concatenate(parts, False)
+    assert got.iteration.tolist() == expected.iteration.tolist()
+    assert got.train_error.tolist() == expected.train_error.tolist()
+    assert slow.weights.tolist() == whole.weights.tolist() and slow.bias == whole.bias
 
 
 @pytest.mark.parametrize("first,more,every", [(10_000, 5_000, 100), (300, 701, 3), (7, 13, 1)])
