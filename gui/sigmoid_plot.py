@@ -18,10 +18,30 @@ from .boundary_plot import _point_style
 
 #: The curve spans at least this range of z, wider when the rows lie further out.
 _Z_SPAN = 6.0
+#: Once rows lie beyond it, the span grows past them by this share of itself, so that it
+#: changes now and then as a run spreads the rows out, not at every redraw: each change
+#: redraws the curve, the slope's shading and the axis, 5 ms and up to 30 ms with a
+#: million-row run beside it (ten times a second).
+_ROOM = 0.25
 #: At most this many rows are placed on the curve (an even sample of a bigger table, and
 #: the title says so): every point is redrawn whenever the neuron moves, ten times a
 #: second during a run, and 5,000 took pyqtgraph about 15 ms a time; the plot is small.
 MAX_POINTS = 2000
+
+
+def curve_span(low: float, high: float,
+               current: tuple[float, float] | None = None) -> tuple[float, float]:
+    """The range of z the curve spans for rows from ``low`` to ``high``: ±_Z_SPAN when
+    they fit in it; else ``current`` while they fit in it and it is at most twice as wide
+    as they need; else what they need, with room to grow on the side that went past."""
+    low, high = min(-_Z_SPAN, low), max(_Z_SPAN, high)
+    if (low, high) == (-_Z_SPAN, _Z_SPAN):
+        return low, high
+    if (current is not None and current[0] <= low and high <= current[1]
+            and current[1] - current[0] <= 2 * (high - low)):
+        return current
+    room = _ROOM * (high - low)
+    return (low - room if low < -_Z_SPAN else low, high + room if high > _Z_SPAN else high)
 
 
 class SigmoidPlot(pg.PlotWidget):
@@ -70,7 +90,8 @@ class SigmoidPlot(pg.PlotWidget):
         self._step_row: int | None = None
         self._shown = np.empty(0, dtype=np.int64)
         self._z = np.empty(0)
-        self._draw_curve(-_Z_SPAN, _Z_SPAN)
+        self._z_span: tuple[float, float] | None = None
+        self._draw_span(-_Z_SPAN, _Z_SPAN)
 
     # -- inputs ------------------------------------------------------------------------
     def set_data(self, values: np.ndarray, held_out: np.ndarray) -> None:
@@ -123,16 +144,14 @@ class SigmoidPlot(pg.PlotWidget):
             self._z = np.empty(0)
             self._draw_points(np.empty(0), np.empty(0))
             self._draw_ring()
-            self._draw_curve(-_Z_SPAN, _Z_SPAN)
+            self._draw_span(-_Z_SPAN, _Z_SPAN)
             return
         rows = self._values[self._shown]
         z, p = sigmoid_points(self._inputs(rows[:, :-1]), self._weights, self._bias)
         self._z = z
-        finite = np.isfinite(z)
-        low = min(-_Z_SPAN, float(z[finite].min()) if finite.any() else 0.0)
-        high = max(_Z_SPAN, float(z[finite].max()) if finite.any() else 0.0)
-        pad = 0.05 * (high - low)
-        self._draw_curve(low - pad, high + pad)
+        finite = z[np.isfinite(z)]
+        self._draw_span(*curve_span(float(finite.min()) if finite.size else 0.0,
+                                    float(finite.max()) if finite.size else 0.0, self._z_span))
         self._draw_points(z, p)
         self._draw_ring()
 
@@ -153,6 +172,12 @@ class SigmoidPlot(pg.PlotWidget):
         for look, scatter in self.groups.items():
             if look not in drawn:
                 scatter.setData(x=np.empty(0), y=np.empty(0))
+
+    def _draw_span(self, low: float, high: float) -> None:
+        """The curve over ``low`` to ``high`` (a :func:`curve_span`), with a margin."""
+        self._z_span = (low, high)
+        pad = 0.05 * (high - low)
+        self._draw_curve(low - pad, high + pad)
 
     def _draw_curve(self, low: float, high: float) -> None:
         if getattr(self, "_span", None) == (low, high):

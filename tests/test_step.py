@@ -365,3 +365,30 @@ def test_a_fast_runs_batches_do_not_redraw_the_step_views(qtbot, window):
     with qtbot.waitSignal(window.training_finished, timeout=20_000):
         window.train_button.click()
     assert len(batches) >= 10 and len(refreshed) <= 3
+
+
+@given(spans=st.lists(st.tuples(st.floats(-1e6, 1e6), st.floats(0, 1e6)), min_size=1, max_size=40))
+def test_the_sigmoid_views_span_holds_every_row_and_stays_near_what_they_need(spans):
+    from gui.sigmoid_plot import _Z_SPAN, curve_span
+
+    current = None
+    for low, width in spans:
+        high = low + width
+        current = curve_span(low, high, current)
+        need_low, need_high = min(-_Z_SPAN, low), max(_Z_SPAN, high)
+        assert current[0] <= need_low and need_high <= current[1]
+        assert current[1] - current[0] <= 2 * (need_high - need_low)
+        if (need_low, need_high) == (-_Z_SPAN, _Z_SPAN):
+            assert current == (-_Z_SPAN, _Z_SPAN)
+
+
+def test_the_sigmoid_views_span_changes_now_and_then_as_a_run_spreads_the_rows():
+    """Each change redraws the curve, its shading and the axis: not at every redraw."""
+    from gui.sigmoid_plot import curve_span
+
+    current, changes = None, 0
+    for high in np.linspace(5, 100, 1000):  # the rows spread out a little at each redraw
+        span = curve_span(-3.0, float(high), current)
+        changes += span != current
+        current = span
+    assert changes <= 15
