@@ -108,7 +108,10 @@ def big_runs(app: QApplication, window: MainWindow, rows: int) -> None:
     print(f"{rows:>12,} rows, 5 s of a Max run (checkpoint every 10,000): GUI thread gaps p99 "
           f"{np.percentile(gaps, 99) * 1000:6.1f} ms, longest {gaps.max() * 1000:6.1f} ms "
           "(goal p99 <= 50 ms)")
-    answers = []
+    answers, settled = [], []
+    announced: list[float] = []
+    note = lambda: announced.append(time.perf_counter())  # noqa: E731
+    window.training_finished.connect(note)
     rng = np.random.default_rng(2)
     for _ in range(10):
         window.train_button.click()
@@ -117,11 +120,15 @@ def big_runs(app: QApplication, window: MainWindow, rows: int) -> None:
             app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 10)
         pressed = time.perf_counter()
         window.stop_button.click()
-        loop.exec()  # until training_finished
-        answers.append(time.perf_counter() - pressed)
-    answers = np.array(answers) * 1000
+        loop.exec()  # until training_finished, and the events already queued then
+        answers.append(announced[-1] - pressed)
+        settled.append(time.perf_counter() - pressed)
+    answers, settled = np.array(answers) * 1000, np.array(settled) * 1000
     print(f"{'':>25} Stop pressed 0.3-1 s into a run, 10 times: training_finished after "
-          f"median {np.median(answers):.0f} ms, worst {answers.max():.0f} ms (goal <= 100 ms)")
+          f"median {np.median(answers):.0f} ms, worst {answers.max():.0f} ms (goal <= 100 ms); "
+          f"with the paints queued by then, median {np.median(settled):.0f} ms, "
+          f"worst {settled.max():.0f} ms")
+    window.training_finished.disconnect(note)
     window.training_finished.disconnect(loop.quit)
 
 
