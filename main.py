@@ -5,6 +5,7 @@
 """
 from __future__ import annotations
 
+import gc
 import os
 import sys
 
@@ -16,8 +17,9 @@ def configure_process() -> None:
     (about a tenth of a second) after every call it shares out, and once when NumPy loads,
     instead of letting them sleep.  On a 2-core machine a spinning thread takes the core
     that the window's thread or the training's wants: during a million-row run in the
-    window it spun for 2.4 s of CPU time, and Stop waited up to 140 ms instead of 50 ms;
-    at start-up it spins beside the window being built.  ``OPENBLAS_THREAD_TIMEOUT=4``
+    window it spun for 2.4 s of CPU time, and the worst of ten Stops took 92-142 ms
+    against 50-98 ms without the spinning; at start-up it spins beside the window being
+    built.  ``OPENBLAS_THREAD_TIMEOUT=4``
     (2**4 cycles, OpenBLAS's least) lets them sleep at once; a call that shares work out
     wakes them as before, and no result changes.  A value the person set is kept."""
     os.environ.setdefault("OPENBLAS_THREAD_TIMEOUT", "4")
@@ -67,8 +69,6 @@ def main(argv: list[str] | None = None) -> int:
         except KeyboardInterrupt:  # while importing: run_headless handles its own
             sys.stderr.write("neuron-lab --headless: interrupted\n")
             return 130
-    import gc
-
     gc.disable()  # until the window is painted: gui.app.run_gui says why
     from gui.app import run_gui
 

@@ -1,10 +1,10 @@
 """Starting the window: ``python main.py``.
 
 ``--smoke-test`` (not in ``--help``; for checking a build, e.g. the bundle's) opens the
-window with the person's settings left alone, prints a JSON line once it is on the screen,
-painted (what bench/bench_startup.py times), trains the note's table at Max speed, prints a second line
-(the checkpoints drawn, the final weights and bias) and quits: a build that passes shows
-the window, trains on its worker thread and closes cleanly.
+window with the person's settings left alone, prints a JSON line once it is painted on the
+screen (what bench/bench_startup.py times), trains the note's table at Max speed, prints a
+second line (the checkpoints drawn, the final weights and bias) and quits: a build that
+passes shows the window, trains on its worker thread and closes cleanly.
 """
 from __future__ import annotations
 
