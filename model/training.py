@@ -332,7 +332,7 @@ def accuracy(p: np.ndarray, y: np.ndarray) -> float | None:
 
     ``None`` when there are no rows or the targets are not all exactly 0 or 1.
     """
-    if y.size == 0 or not np.all((y == 0.0) | (y == 1.0)):
+    if not _zero_or_one(y):
         return None
     return float(np.mean((p >= 0.5) == (y == 1.0)))
 
@@ -365,16 +365,21 @@ def above_half_of(z: np.ndarray) -> np.ndarray:
 
 def accuracy_of(x: np.ndarray, y: np.ndarray, weights: np.ndarray, bias: float) -> float | None:
     """:func:`accuracy` of the neuron's outputs for the rows ``x`` (see :func:`above_half`)."""
-    if y.size == 0 or not np.all((y == 0.0) | (y == 1.0)):
+    if not _zero_or_one(y):
         return None
     return float(np.mean(above_half(x, weights, bias) == (y == 1.0)))
 
 
 def accuracy_of_z(z: np.ndarray, y: np.ndarray) -> float | None:
     """:func:`accuracy_of` for rows whose ``z = x·w + b`` is known already."""
-    if y.size == 0 or not np.all((y == 0.0) | (y == 1.0)):
+    if not _zero_or_one(y):
         return None
     return float(np.mean(above_half_of(z) == (y == 1.0)))
+
+
+def _zero_or_one(y: np.ndarray) -> bool:
+    """Whether accuracy applies to targets ``y``: some rows, every target 0 or 1."""
+    return y.size > 0 and bool(np.all((y == 0.0) | (y == 1.0)))
 
 
 class ChunkSizes:
