@@ -208,8 +208,6 @@ class MainWindow(QMainWindow):
         self.rewind_cursor.message.connect(self.show_message)
         self.landscape_panel.message.connect(self.show_message)
         self.landscape_panel.start_requested.connect(self.start_from)
-        self.runs.running_changed.connect(lambda running: self.rewind_cursor.set_enabled(
-            not running))
         self.runs_panel.sweep_requested.connect(self.open_sweep_dialog)
         self.runs_panel.bands_toggled.connect(self.run_curves.set_bands)
         self.sweeps.message.connect(self.show_message)
@@ -218,9 +216,9 @@ class MainWindow(QMainWindow):
         self.sweeps.ended.connect(self.run_curves.fit_x)
         self.sweeps.ended.connect(self.training_finished)
         self.step_panel.message.connect(self.show_message)
-        self.runs.running_changed.connect(
-            lambda running: (self.step_button.setEnabled(not running),
-                             self.step_panel.checkpoint_button.setEnabled(not running)))
+        # What waits while anything trains, a run or a sweep alike: one place decides it.
+        self.runs.running_changed.connect(self._training_changed)
+        self.sweeps.running_changed.connect(self._training_changed)
         self.runs.status.connect(self.status_label.setText)
         # The counter describes the run shown (none after Reset, or when put away with the
         # table it belonged to), and the checkpoint rewound to.
@@ -332,10 +330,16 @@ class MainWindow(QMainWindow):
     @Slot(bool)
     def _sweep_running(self, running: bool) -> None:
         self.run_views.update_buttons()
-        self.step_button.setEnabled(not running)
-        self.step_panel.checkpoint_button.setEnabled(not running)
-        self.runs_panel.sweep_button.setEnabled(not running)
         self.progress.setVisible(False)
+
+    def _training_changed(self) -> None:
+        """Stepping, checkpoints, rewinding and a new sweep wait while a run or a sweep
+        trains."""
+        idle = not self.is_running()
+        self.step_button.setEnabled(idle)
+        self.step_panel.checkpoint_button.setEnabled(idle)
+        self.runs_panel.sweep_button.setEnabled(idle)
+        self.rewind_cursor.set_enabled(idle)
 
     @Slot()
     def reset(self) -> None:

@@ -148,6 +148,29 @@ def test_stop_during_a_sweep_ends_every_run_and_thread(qtbot, fast):
     assert running_threads() == []
 
 
+def test_stepping_rewinding_and_a_new_sweep_wait_alike_for_a_run_and_for_a_sweep(qtbot, fast):
+    """One state decides what waits while anything trains: a sweep is training too."""
+    w = fast
+    w.iterations_spin.setValue(100_000_000)
+    w.every_spin.setValue(1_000_000)
+
+    def usable() -> dict[str, bool]:
+        return {"step": w.step_button.isEnabled(),
+                "checkpoint": w.step_panel.checkpoint_button.isEnabled(),
+                "sweep": w.runs_panel.sweep_button.isEnabled(),
+                "rewind": w.rewind_cursor.enabled}
+
+    everything = {"step": True, "checkpoint": True, "sweep": True, "rewind": True}
+    nothing = dict.fromkeys(everything, False)
+    assert usable() == everything
+    for start in (lambda: w.train_button.click(), lambda: w.start_sweep([0.1, 0.2], [1])):
+        with qtbot.waitSignal(w.training_finished, timeout=TIMEOUT):
+            start()
+            assert w.is_running() and usable() == nothing
+            w.stop_button.click()
+        assert usable() == everything
+
+
 def test_a_long_kept_run_keeps_a_bounded_display_copy():
     book = RunBook()
     config = TrainConfig()
