@@ -31,8 +31,11 @@ from .worker import RunEnd, RunEnded
 #: During a run, the neuron's pictures are drawn one per turn of the event loop, this far apart.
 STAGE_MS = 8
 #: Above this many rows the accuracy is not measured on the window's thread during a run
-#: (a pass over a million rows took 20 ms there, ten times a second).
+#: (a pass over a million rows took 20 ms there, ten times a second), nor at every
+#: checkpoint the rewinding passes through.
 LIVE_ACCURACY_ROWS = 200_000
+#: Milliseconds the rewinding must pause before a big table's accuracy is measured.
+ACCURACY_PAUSE_MS = 150
 
 
 def _how_long(seconds: float | None) -> str:
@@ -74,6 +77,11 @@ class RunViews(QObject):
         self._stages: list = []
         self._stage_timer = QTimer(self, singleShot=True, interval=STAGE_MS,
                                    timeout=self._next_stage)
+        # Rewound on a big table, the shown model's accuracy is measured once the rewinding
+        # pauses (each measure is a pass over every row, 20-45 ms at a million rows, and
+        # the arrow keys step through checkpoints faster than that).
+        self._accuracy_timer = QTimer(self, singleShot=True, interval=ACCURACY_PAUSE_MS,
+                                      timeout=lambda: self.describe_model(measure=True))
         document.run_changed.connect(self.run_changed)
         document.run_progressed.connect(self._progressed)
         document.shown_changed.connect(self._shown_changed)
@@ -190,7 +198,10 @@ class RunViews(QObject):
                     for view in self.neuron_views]
         return [partial(view.set_neuron, weights, bias) for view in self.neuron_views]
 
-    def describe_model(self) -> None:
+    def describe_model(self, measure: bool = False) -> None:
+        """The label under the parameters: the model shown, its accuracy, any warnings.
+        ``measure``: the rewinding paused, measure a big table's accuracy now."""
+        self._accuracy_timer.stop()
         run, label = self.document.run, self.parameters.model_label
         idle = not self.runs.running
         self.parameters.show_warnings(run.warnings() if run is not None and idle else [])
@@ -200,9 +211,12 @@ class RunViews(QObject):
         shown_w, shown_b = self.document.shown_parameters()
         weights = ", ".join(f"{w:.4g}" for w in shown_w)
         rewound = self.document.rewound_iteration()
-        if not idle and run.dataset.n_rows > LIVE_ACCURACY_ROWS:
+        big = run.dataset.n_rows > LIVE_ACCURACY_ROWS
+        later = idle and big and rewound is not None and not measure
+        if (not idle and big) or later:
             # A pass over every row on the window's thread, ten times a second: too slow
-            # for a big table during a run.  Measured by the worker when the run ends.
+            # for a big table during a run (the worker measures it when the run ends), or
+            # at each checkpoint the rewinding passes through.
             train_acc = test_acc = None
         else:
             # The run's own model (not rewound): the accuracy measured at its end, if any.
@@ -217,8 +231,11 @@ class RunViews(QObject):
             text += f"\nAccuracy on training rows: {train_acc:.0%}"
         if test_acc is not None:
             text += f", on held-out rows: {test_acc:.0%}"
-        if not idle and run.dataset.n_rows > LIVE_ACCURACY_ROWS:
+        if not idle and big:
             text += f"\nAccuracy: measured when the run ends ({run.dataset.n_rows:,} rows)"
+        elif later:
+            text += f"\nAccuracy: measuring ({run.dataset.n_rows:,} rows)…"
+            self._accuracy_timer.start()
         label.setText(text)
 
     def update_buttons(self) -> None:

@@ -187,6 +187,33 @@ def test_rewinding_shows_that_checkpoints_model_everywhere(qtbot, trained):
     assert np.array_equal(w.shown_parameters()[0], w.document.run.state.weights)
 
 
+def test_on_a_big_table_the_rewound_accuracy_is_measured_once_the_rewinding_pauses(
+        qtbot, trained, monkeypatch):
+    """Each measure is a pass over every row (20-45 ms at a million rows): the arrow keys
+    move at once, and the accuracy of the checkpoint they stop at follows."""
+    import gui.views
+    import model.document
+
+    w = trained
+    monkeypatch.setattr(gui.views, "LIVE_ACCURACY_ROWS", 4)  # the note's 8 rows count as big
+    measured = []
+    real = model.document.Run.accuracy
+    monkeypatch.setattr(model.document.Run, "accuracy", lambda run, *args: (
+        measured.append(args) or real(run, *args)))
+    w.show()
+    for iteration in (1200, 1300, 1400, 1500):
+        assert w.rewind_to(iteration) is None
+        assert "measuring" in w.model_label.text() and "Accuracy on" not in w.model_label.text()
+    assert [args for args in measured if args] == []
+    qtbot.waitUntil(lambda: "Accuracy on training rows" in w.model_label.text(), timeout=TIMEOUT)
+    weights, bias = w.shown_parameters()
+    rewound = [args for args in measured if args]
+    assert len(rewound) == 1 and np.array_equal(rewound[0][0], weights) and rewound[0][1] == bias
+    accuracy = w.document.run.accuracy(weights, bias)[0]
+    assert f"Accuracy on training rows: {accuracy:.0%}" in w.model_label.text()
+    assert "At iteration 1,500 (rewound)" in w.model_label.text()
+
+
 def test_the_landscape_draws_the_error_and_the_path(qtbot, trained):
     w = trained
     panel = w.landscape_panel
