@@ -5,8 +5,8 @@ the window is on the screen: the turn of the event loop after its first paint.  
 is started as a person starts it, ``python main.py`` (with the hidden ``--smoke-test``
 flag, which prints a line at that moment and leaves the person's settings alone).  Goal:
 the Neuron Lab window within 0.5 s of a bare QApplication with an empty QMainWindow.  Also
-timed: a bare window after importing NumPy and pyqtgraph, the least any window drawn with
-pyqtgraph can take.
+timed: a bare window after importing NumPy and pyqtgraph as they come (the program imports
+pyqtgraph through lighter mirrors of Qt's modules, gui/qt_mirrors.py).
 
 Bytecode is cached as on a person's machine (PYTHONDONTWRITEBYTECODE is removed from the
 children's environment; the first, unmeasured launch writes the caches).
