@@ -720,26 +720,11 @@ class Training:
     # -- saving and restoring ----------------------------------------------------------
     def state(self) -> dict:
         """Everything needed to continue this run exactly, as plain JSON-able values
-        (the data set itself is not included: see :meth:`restore`)."""
-        kind, key, position, has_gauss, gauss = self._random.get_state()
-        return {
-            "config": {
-                "alpha": self.config.alpha, "iterations": self.config.iterations,
-                "seed": self.config.seed, "every": self.config.every,
-                "test_fraction": self.config.test_fraction,
-                "standardize": self.config.standardize,
-                **({"legacy_split": True} if self.config.legacy_split else {}),
-            },
-            "scaling": None if self.scaling is None else self.scaling.as_json(),
-            "iteration": self.iteration,
-            "weights": self._w.tolist(),
-            "bias": float(self._b[0]),
-            "initial_weights": self.initial_weights.tolist(),
-            "initial_bias": self.initial_bias,
-            "stop_reason": self.stop_reason,
-            "random_state": {"kind": kind, "key": key.tolist(), "position": int(position),
-                             "has_gauss": int(has_gauss), "cached_gaussian": float(gauss)},
-        }
+        (the data set itself is not included: see :meth:`restore`): :func:`state_json` of
+        :meth:`snapshot`, without the first prediction, which the data gives again."""
+        saved = state_json(self.snapshot())
+        del saved["first_prediction"]
+        return saved
 
     @classmethod
     def restore(cls, dataset: Dataset, state: dict) -> Training:
