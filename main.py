@@ -15,7 +15,8 @@ def configure_process() -> None:
 
     OpenBLAS, NumPy's BLAS, keeps each of its helper threads spinning for 2**28 cycles
     (about a tenth of a second) after every call it shares out, and once when NumPy loads,
-    instead of letting them sleep.  On a 2-core machine a spinning thread takes the core
+    instead of letting them sleep.  On a 2-core machine (figures: the 2-core Intel Xeon
+    development machine) a spinning thread takes the core
     that the window's thread or the training's wants: during a million-row run in the
     window it spun for 2.4 s of CPU time, and the worst of ten Stops took 92-142 ms
     against 50-98 ms without the spinning; at start-up it spins beside the window being

@@ -13,7 +13,7 @@ import sys
 
 # NumPy before Qt: once PySide6 is loaded, it reads the source of every module imported
 # after it, looking for the word "PySide6" (its ``__feature__`` switch).  NumPy's 107
-# modules took 24 ms more that way, and nothing in them is for PySide6.
+# modules took 24 ms more that way (a 2-core Intel Xeon), and nothing in them is for PySide6.
 import numpy  # noqa: F401
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
@@ -44,7 +44,8 @@ def run_gui(argv: list[str]) -> int:
 
     The garbage collector is off until the window is painted (``main`` turns it off before
     importing this).  Start-up makes some 110,000 objects that live as long as the program,
-    and as they are made Python's collector walked them about 160 times, 50 ms in all, to
+    and as they are made Python's collector walked them about 160 times, 50 ms in all (a
+    2-core Intel Xeon), to
     find a few hundred it could free.  Once the window is on the screen they are frozen
     (``gc.freeze``: out of the collector's sight, as gui.run_controller does again once the
     kernel is loaded) and collecting starts; the few hundred stay, a few dozen kilobytes."""

@@ -7,7 +7,8 @@ is imported by copying every name across (``_copy_attrs`` in ``pyqtgraph/Qt/__in
 PySide6 makes a class's Python type the first time the class is asked for, so that copy
 made all 721 of them on every start, 110-170 ms here, though the window uses about a fifth.
 Started as a person starts it, the window comes up 70-95 ms sooner with the mirrors below
-(medians of the paired differences over 25 to 40 interleaved launches, 2-core machine).
+(medians of the paired differences over 25 to 40 interleaved launches, on the 2-core
+Intel Xeon development machine).
 
 :func:`install` puts in their place, before pyqtgraph is imported, mirrors that fetch a
 name from PySide6 when it is first asked for and keep it.  While pyqtgraph's copying loop

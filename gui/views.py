@@ -78,8 +78,8 @@ class RunViews(QObject):
         self._stage_timer = QTimer(self, singleShot=True, interval=STAGE_MS,
                                    timeout=self._next_stage)
         # Rewound on a big table, the shown model's accuracy is measured once the rewinding
-        # pauses (each measure is a pass over every row, 20-45 ms at a million rows, and
-        # the arrow keys step through checkpoints faster than that).
+        # pauses (each measure is a pass over every row, 20-45 ms at a million rows on a
+        # 2-core Intel Xeon, and the arrow keys step through checkpoints faster than that).
         self._accuracy_timer = QTimer(self, singleShot=True, interval=ACCURACY_PAUSE_MS,
                                       timeout=lambda: self.describe_model(measure=True))
         document.run_changed.connect(self.run_changed)

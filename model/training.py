@@ -388,11 +388,11 @@ class ChunkSizes:
 
     The cost model is one machine's figures; on a slower one, or with the cores taken
     (the window painting beside a million-row run, whose checkpoints each keep both cores
-    busy), a chunk took up to four times as long, and Stop, which waits for the chunk in
-    progress, with it.  Each chunk's time sets the next one's size: down to the aim at
-    once, back up a quarter at a time once chunks take under half of it.  The iterations
-    are the same whatever the sizes: each chunk draws its rows from the run's one random
-    stream, in order."""
+    busy), a chunk took up to four times as long on the 2-core Intel Xeon development
+    machine, and Stop, which waits for the chunk in progress, with it.  Each chunk's time
+    sets the next one's size: down to the aim at once, back up a quarter at a time once
+    chunks take under half of it.  The iterations are the same whatever the sizes: each
+    chunk draws its rows from the run's one random stream, in order."""
 
     def __init__(self, largest: int, seconds: float = checkpoint_cost.CHUNK_SECONDS) -> None:
         self.largest = max(1, int(largest))
