@@ -18,6 +18,10 @@ import numpy  # noqa: F401
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
+from . import feature_scan
+
+feature_scan.install()  # before the window's modules are imported: see gui/feature_scan.py
+
 SMOKE_TEST = "--smoke-test"
 
 
