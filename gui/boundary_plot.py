@@ -21,6 +21,8 @@ from model.boundary import boundary_line
 from model.sampling import even_indices
 from model.step import StepDetails
 
+from .colour_bar import ColourBar
+
 BLUE = (31, 119, 180)
 ORANGE = (230, 120, 20)
 COLOUR_MAP = pg.ColorMap([0.0, 0.5, 1.0], [BLUE, (247, 247, 247), ORANGE], name="neuron")
@@ -110,10 +112,9 @@ class BoundaryPlot(pg.PlotWidget):
         #: The ghost line's ends and the arrow's shaft (start, end), or None when not drawn.
         self.ghost_ends: np.ndarray | None = None
         self.arrow_ends: np.ndarray | None = None
-        self.colour_bar = pg.ColorBarItem(values=(0.0, 1.0), colorMap=PALE_MAP,
-                                          interactive=False, label="neuron output ŷ", width=15,
-                                          colorMapMenu=False)
-        self.colour_bar.setImageItem(self.image, insert_in=item)
+        self.colour_bar = ColourBar("neuron output ŷ", width=15)
+        self.colour_bar.show_scale(self.image.lut, self.image.levels)
+        self.colour_bar.place_in(item)
         item.scene().sigMouseClicked.connect(self._clicked)
         self.setToolTip("Click: add a point of class 1 · Shift+click: class 0 · "
                         "Ctrl+click: delete the nearest point")

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QVBoxLa
 
 from model.document import Document
 
+from .colour_bar import ColourBar
 from .runs_panel import PALETTE
 from model.landscape import (
     MAX_ROWS,
@@ -119,10 +120,11 @@ class LandscapePanel(QWidget):
         item.addItem(self.point)
         self.arrow = pg.PlotCurveItem(pen=pg.mkPen((255, 255, 255), width=2), connect="finite")
         item.addItem(self.arrow)
-        self.colour_bar = pg.ColorBarItem(values=(0, 1), colorMap=_COLOURS, interactive=False,
-                                          label="error over the training rows", width=12,
-                                          colorMapMenu=False)
-        self.colour_bar.setImageItem(self.image, insert_in=item)
+        self.image.setLookupTable(_COLOURS.getLookupTable(0.0, 1.0, 256))
+        self.image.setLevels((0.0, 1.0))
+        self.colour_bar = ColourBar("error over the training rows", width=12)
+        self.colour_bar.show_scale(self.image.lut, self.image.levels)
+        self.colour_bar.place_in(item)
         self.across = QComboBox(objectName="landscapeAcross")
         self.up = QComboBox(objectName="landscapeUp")
         self.across.setToolTip("The parameter along the horizontal axis")
@@ -274,8 +276,8 @@ class LandscapePanel(QWidget):
         self.plot.getPlotItem().setLabel("left", labels[1])
         self.across.setEnabled(plane is None)
         self.up.setEnabled(plane is None)
-        self.colour_bar.setLabel("left", f"error of row {step.row + 1}" if row_only
-                                 else "error over the training rows")
+        self.colour_bar.set_label(f"error of row {step.row + 1}" if row_only
+                                  else "error over the training rows")
         held = [f"{names[i]} = {params[i]:.4g}" for i in range(d + 1)
                 if plane is None and i not in (a, b)]
         self.note.setText(plane_note
@@ -390,11 +392,12 @@ class LandscapePanel(QWidget):
         if high <= low:
             high = low + 1.0
         if self.log_check.isChecked() and high > 0:
-            self.image.setLookupTable(_log_lookup(max(low, 0.0), high))
+            lut = _log_lookup(max(low, 0.0), high)
         else:
-            self.image.setLookupTable(_COLOURS.getLookupTable(0.0, 1.0, 256))
+            lut = _COLOURS.getLookupTable(0.0, 1.0, 256)
+        self.image.setLookupTable(lut)
         self.image.setLevels((low, high))
-        self.colour_bar.setLevels((low, high))
+        self.colour_bar.show_scale(lut, (low, high))  # the image's own colouring
 
     def _draw_contours(self) -> None:
         errors, grid = self.errors, self.grid
