@@ -160,9 +160,9 @@ class MainWindow(QMainWindow):
         pictures = QSplitter(Qt.Orientation.Horizontal)
         pictures.addWidget(self.boundary_panel)
         pictures.addWidget(self.sigmoid_plot)
-        # Both give way in a small window (the plots' own size hints are generous).
+        # It gives way in a small window (a plot's own size hint is generous; so does the
+        # final-error plot, in gui/runs_panel.py).
         self.sigmoid_plot.setMinimumSize(120, 120)
-        self.runs_panel.final_plot.setMinimumSize(120, 60)
         pictures.setStretchFactor(0, 3)
         pictures.setStretchFactor(1, 2)
         pictures.setSizes([480, 320])

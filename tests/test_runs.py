@@ -266,3 +266,33 @@ def test_the_delete_key_deletes_the_selected_run(qtbot, fast):
     QTest.keyClick(w.runs_table, Qt.Key.Key_Delete)
     assert w.document.runs.numbers() == [2, 3]
     assert w.table_model.rowCount() == 8  # the data table kept its rows
+
+
+def test_the_final_error_plot_appears_with_the_first_finished_run(qtbot, fast):
+    """Before any run has finished there is nothing to plot: a greyed line says what will be
+    there (and the window opens without building the plot)."""
+    from gui.runs_panel import FinalErrorPlot
+
+    w = fast
+    panel = w.runs_panel
+    assert panel.final_plot is None and w.findChild(FinalErrorPlot) is None
+    assert panel.final_placeholder.isVisible()
+    assert "once it has finished" in panel.final_placeholder.text()
+    room = panel.final_placeholder.width()
+    train(qtbot, w)
+    w.alpha_spin.setValue(0.5)
+    train(qtbot, w)
+    qtbot.waitUntil(lambda: panel.final_plot is not None
+                    and len(panel.final_plot.points.data) == 2, timeout=TIMEOUT)
+    assert w.findChild(FinalErrorPlot) is panel.final_plot and panel.final_plot.isVisible()
+    assert abs(panel.final_plot.width() - room) <= 1  # the placeholder's room, no more
+    assert w.findChild(type(panel.final_placeholder), "finalErrorPlaceholder") is None
+    x, y = panel.final_plot.points.getData()
+    runs = list(w.document.runs)
+    assert sorted(zip(x, y)) == sorted((np.log10(r.config.alpha), r.train_error) for r in runs)
+    # The line joins each learning rate's median: here, each alone.
+    mx, my = panel.final_plot.median.getData()
+    assert list(mx) == sorted(x) and sorted(my) == sorted(y)
+    # Deleting every run but the one shown keeps the plot, with that run alone.
+    panel.clear()
+    qtbot.waitUntil(lambda: len(panel.final_plot.points.data) == 1, timeout=TIMEOUT)
