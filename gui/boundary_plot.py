@@ -21,6 +21,7 @@ from model.boundary import boundary_line
 from model.sampling import even_indices
 from model.step import StepDetails
 
+from .axes import axes
 from .colour_bar import ColourBar
 
 BLUE = (31, 119, 180)
@@ -75,7 +76,7 @@ class BoundaryPlot(pg.PlotWidget):
 
     def __init__(self, parent=None) -> None:
         # No context menu: clicks edit the data (and not building the menu saves start-up time).
-        super().__init__(parent, background="w", enableMenu=False)
+        super().__init__(parent, background="w", enableMenu=False, axisItems=axes())
         self.setObjectName("boundaryPlot")
         item = self.getPlotItem()
         item.setTitle("Where the neuron says 0 and 1")

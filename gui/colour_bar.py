@@ -17,6 +17,8 @@ from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QImage, QPainter
 from PySide6.QtWidgets import QGraphicsGridLayout, QGraphicsWidget, QSizePolicy
 
+from .axes import Axis
+
 #: Where the scale goes in a PlotItem's grid: the view box's row, right of the right axis.
 _ROW, _COLUMN = 2, 5
 #: Room for the tick values, in pixels, as pyqtgraph's colour bar gives them.
@@ -56,11 +58,11 @@ class ColourBar(QGraphicsWidget):
     def __init__(self, label: str, width: int = 15) -> None:
         super().__init__()
         self.strip = _Strip(width)
-        self.label_axis = pg.AxisItem("left", showValues=False)
+        self.label_axis = Axis("left", showValues=False)
         self.label_axis.setStyle(tickLength=0)
         self.label_axis.setTicks([])
         self.label_axis.setLabel(label)
-        self.axis = pg.AxisItem("right")
+        self.axis = Axis("right")
         self.axis.setWidth(_VALUES_WIDTH)
         layout = QGraphicsGridLayout()
         layout.setContentsMargins(0, 0, 0, 0)

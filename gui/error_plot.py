@@ -20,6 +20,8 @@ from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QPushButton, QVBox
 
 from model.history import History
 
+from .axes import Axis, axes
+
 TRAIN_PEN = pg.mkPen(color=(31, 119, 180), width=1)  # blue
 TEST_PEN = pg.mkPen(color=(230, 120, 20), width=1)  # orange: readable beside blue for everyone
 
@@ -159,7 +161,7 @@ def readable_number(value: float, spacing: float) -> str:
     return f"{value:,.0f}" if abs(value) >= 1 else f"{value:.3g}"  # a log axis' 10^k
 
 
-class ReadableAxis(pg.AxisItem):
+class ReadableAxis(Axis):
     """An axis whose ticks read 2,000,000 or 2.5M (and 0.01, 0.1, 1, 10 on a log scale)."""
 
     def tickStrings(self, values, scale, spacing):  # noqa: N802 (pyqtgraph)
@@ -179,7 +181,7 @@ class ErrorPlot(pg.PlotWidget):
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent, background="w",
-                         axisItems={"bottom": ReadableAxis("bottom"), "left": ReadableAxis("left")})
+                         axisItems=axes(bottom=ReadableAxis, left=ReadableAxis))
         self.setObjectName("errorPlot")
         item = self.getPlotItem()
         item.setLabel("bottom", "Iterations")

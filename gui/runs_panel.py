@@ -46,6 +46,8 @@ from model.csvio import write_text_atomically
 from model.document import Document
 from model.runs import KeptRun
 
+from .axes import axes
+
 #: The runs' colours (a ten-colour qualitative palette, as matplotlib's tab10).
 PALETTE = [(31, 119, 180), (255, 127, 14), (44, 160, 44), (214, 39, 40), (148, 103, 189),
            (140, 86, 75), (227, 119, 194), (127, 127, 127), (188, 189, 34), (23, 190, 207)]
@@ -244,7 +246,7 @@ class FinalErrorPlot(pg.PlotWidget):
     """Each kept run's final training error against its learning rate (log scale)."""
 
     def __init__(self, parent=None) -> None:
-        super().__init__(parent, background="w", enableMenu=False)
+        super().__init__(parent, background="w", enableMenu=False, axisItems=axes())
         self.setObjectName("finalErrorPlot")
         item = self.getPlotItem()
         item.setTitle("Final error by learning rate", size="9pt")

@@ -14,6 +14,7 @@ from model.neuron import sigmoid
 from model.sampling import even_indices
 from model.step import sigmoid_points
 
+from .axes import axes
 from .boundary_plot import _point_style
 
 #: The curve spans at least this range of z, wider when the rows lie further out.
@@ -48,7 +49,7 @@ class SigmoidPlot(pg.PlotWidget):
     """``sigmoid(z)`` and its slope, with the rows on the curve."""
 
     def __init__(self, parent=None) -> None:
-        super().__init__(parent, background="w", enableMenu=False)
+        super().__init__(parent, background="w", enableMenu=False, axisItems=axes())
         self.setObjectName("sigmoidPlot")
         item = self.getPlotItem()
         item.setTitle("Rows on the sigmoid")

@@ -1,0 +1,64 @@
+"""gui/axes.py: the plots' axes lay their label out again only when it changes, and show
+what pyqtgraph's own axis shows."""
+from __future__ import annotations
+
+import pyqtgraph as pg
+
+from gui.axes import ORIENTATIONS, Axis
+
+
+def changes(axis: pg.AxisItem) -> list[int]:
+    """A list that grows by one each time the axis' label text is set."""
+    count: list[int] = []
+    axis.label.document().contentsChanged.connect(lambda: count.append(1))
+    return count
+
+
+def test_a_range_change_that_keeps_the_label_does_not_set_it_again(qtbot):
+    axis = Axis("left")
+    axis.setLabel("Error, all training rows")
+    count = changes(axis)
+    for top in range(2, 60):
+        axis.setRange(0.0, float(top))
+    assert count == []
+    assert axis.label.toPlainText().strip() == "Error, all training rows"
+    # pyqtgraph's own axis sets it every time.
+    plain = pg.AxisItem("left")
+    plain.setLabel("Error, all training rows")
+    plain_count = changes(plain)
+    for top in range(2, 60):
+        plain.setRange(0.0, float(top))
+    assert len(plain_count) > 50
+
+
+def test_the_label_follows_every_change_as_pyqtgraphs_own_does(qtbot):
+    """Units with an SI prefix that comes and goes with the range, a new text, a new style."""
+    ours, plain = Axis("bottom"), pg.AxisItem("bottom")
+    steps = [
+        lambda a: a.setLabel("Voltage", units="V"),
+        lambda a: a.setRange(0.0, 0.002),  # mV
+        lambda a: a.setRange(0.0, 0.003),
+        lambda a: a.setRange(0.0, 5.0),  # V again
+        lambda a: a.setRange(0.0, 7000.0),  # kV
+        lambda a: a.setLabel("Current", units="A", color="#c00"),
+        lambda a: a.setRange(0.0, 0.5),
+        lambda a: a.enableAutoSIPrefix(False),
+        lambda a: a.setRange(0.0, 0.004),
+    ]
+    for step in steps:
+        step(ours)
+        step(plain)
+        assert ours.label.toHtml() == plain.label.toHtml()
+        assert ours.labelString() == plain.labelString()
+    assert "Current" in ours.label.toPlainText()
+
+
+def test_every_plot_in_the_window_has_these_axes_on_every_side(qtbot, window):
+    plots = window.findChildren(pg.PlotWidget)
+    assert {p.objectName() for p in plots} >= {"errorPlot", "boundaryPlot", "sigmoidPlot",
+                                               "landscapePlot"}
+    for plot in plots:
+        item = plot.getPlotItem()
+        assert all(isinstance(item.getAxis(side), Axis) for side in ORIENTATIONS), plot
+    bar = window.boundary_plot.colour_bar
+    assert isinstance(bar.axis, Axis) and isinstance(bar.label_axis, Axis)
