@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import threading
 
-import contourpy
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QObject, QRectF, QRunnable, QThreadPool, QTimer, Signal, Slot
@@ -412,6 +411,8 @@ class LandscapePanel(QWidget):
             levels = np.geomspace(low, high, LEVELS + 2)[1:-1]
         else:
             levels = np.linspace(low, high, LEVELS + 2)[1:-1]
+        import contourpy  # when a landscape is first drawn, not as the window opens (4 ms)
+
         generator = contourpy.contour_generator(a_values, b_values, errors.T)
         xs, ys = [], []
         for level in levels:
