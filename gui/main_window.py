@@ -27,6 +27,7 @@ from model.document import Document
 from resources import ICON, Example
 
 from . import menus, settings
+from .app import AfterFirstPaint
 from .boundary_plot import BoundaryPanel
 from .data_panel import DataPanel
 from .edit_history import EditHistory
@@ -100,6 +101,7 @@ class MainWindow(QMainWindow):
         self.run_views.run_changed()
         self.update_title()
         self.show_message("Ready. Press Train (Ctrl+Return) to train the neuron on the table.")
+        AfterFirstPaint(self, self.runs.window_shown)  # then the kernel loads, off this thread
 
     def _build_widgets(self) -> None:
         self.data_panel = DataPanel(self.table_model)

@@ -30,10 +30,13 @@ from .worker import THREADS, TRACE_PACE, Progress, RunEnd, RunEnded, RunRequest,
 STATUS_INTERVAL = 0.1
 
 
-#: Milliseconds after the window is made before the worker loads the compiled kernel.
-#: Importing numba is half a second of Python on the worker thread, which takes turns with
-#: the GUI thread for the interpreter (the GIL): started at once, it made building the
-#: window two to three times slower.  A run asked for sooner loads the kernel itself.
+#: Milliseconds after the window is first painted before the worker loads the compiled
+#: kernel.  Importing numba is half a second of Python on the worker thread, which takes
+#: turns with the GUI thread for the interpreter (the GIL): started at once, it made building
+#: the window two to three times slower.  (Counted from the window's making, as it was, the
+#: delay left 90-180 ms between the first paint and the import on the 2-core Intel Xeon
+#: development machine: too little for a slower one.)  A run asked for sooner loads the
+#: kernel itself.
 WARM_UP_DELAY_MS = 400
 
 
@@ -99,10 +102,10 @@ class RunController(QObject):
         self._settle_when_idle = False
         self._worker.ended.connect(self._on_ended)
         self._thread.start()
-        # Compile or load the kernel off the GUI thread, once the window is up.
+        # Compile or load the kernel off the GUI thread, once the window is up (window_shown).
         self._warm_up_timer = QTimer(self, singleShot=True, interval=WARM_UP_DELAY_MS,
                                      timeout=self._warm_up.emit)
-        self._warm_up_timer.start()
+        self._warm_up_asked = False
         self._forget_when_ended = False
         self._advice: str | None = None
         self._pace = 0.0
@@ -335,6 +338,12 @@ class RunController(QObject):
         if self._forget_when_ended:
             self._forget_when_ended = False
             self.forget()
+
+    def window_shown(self) -> None:
+        """The window is on the screen: the kernel is loaded a moment later (once)."""
+        if not self._warm_up_asked:
+            self._warm_up_asked = True
+            self._warm_up_timer.start()
 
     @Slot()
     def _kernel_ready(self) -> None:

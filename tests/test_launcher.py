@@ -82,6 +82,37 @@ def test_after_first_paint_calls_back_once_the_window_is_painted_not_before(qtbo
     assert order == [("after first paint", True)]  # once only
 
 
+def test_the_kernel_starts_loading_only_after_the_window_is_painted(qtbot):
+    """Importing numba takes turns with the GUI thread for the interpreter: its countdown
+    starts at the first paint, not while the window is still being built and shown."""
+    from PySide6.QtCore import QEvent, QObject
+
+    from gui.main_window import MainWindow
+
+    window = MainWindow()
+    qtbot.addWidget(window)
+    assert not window.runs._warm_up_timer.isActive()  # built, not shown: not yet
+    events: list[str] = []
+
+    class Painted(QObject):
+        def eventFilter(self, watched, event):  # noqa: N802 (Qt's name)
+            if event.type() == QEvent.Type.Paint and not events:
+                events.append("painted")
+            return False
+
+    spy = Painted(window)
+    window.installEventFilter(spy)
+    window.runs._warm_up_timer.timeout.connect(lambda: events.append("kernel asked for"))
+    window.show()
+    qtbot.waitUntil(lambda: window.runs._warm_up_timer.isActive() or len(events) > 1)
+    assert events[0] == "painted"
+    qtbot.waitUntil(lambda: "kernel asked for" in events, timeout=5_000)
+    assert events == ["painted", "kernel asked for"]
+    window.runs.window_shown()  # once only
+    assert not window.runs._warm_up_timer.isActive()
+    window.close()
+
+
 def test_main_lets_blas_helper_threads_sleep_unless_the_person_chose(monkeypatch):
     """main.configure_process: OpenBLAS's helper threads spin for about 0.1 s after every
     shared call unless told otherwise (bench_gui --rows shows what that costs)."""
