@@ -5,7 +5,7 @@ changes, although the label only changes when its units' SI prefix does: 209 tim
 the window opened, 10-12 ms of every start (the 2-core Intel Xeon development machine),
 and again with every move of a plot during a run.  :class:`Axis` sets it when its text
 differs from the last set; everything else pyqtgraph does on a change (the axis' size,
-its ticks) is done as before.
+its ticks) is done as before.  :class:`Plot` is a pyqtgraph PlotWidget with these axes.
 """
 from __future__ import annotations
 
@@ -33,3 +33,15 @@ def axes(**kinds: type[Axis]) -> dict[str, Axis]:
     """An :class:`Axis` for each side of a plot (``axisItems`` for a PlotWidget); a side
     given in ``kinds`` (e.g. ``left=ReadableAxis``) gets that kind."""
     return {side: kinds.get(side, Axis)(side) for side in ORIENTATIONS}
+
+
+class Plot(pg.PlotWidget):
+    """A pyqtgraph PlotWidget with an :class:`Axis` on every side, the left and the bottom
+    shown, as pyqtgraph's own plot shows them.  ``axis_kinds`` as for :func:`axes`."""
+
+    def __init__(self, parent=None, axis_kinds: dict[str, type[Axis]] | None = None,
+                 **kwargs) -> None:
+        super().__init__(parent, axisItems=axes(**(axis_kinds or {})), **kwargs)
+        item = self.getPlotItem()
+        for side in ("top", "right"):
+            item.hideAxis(side)  # pyqtgraph shows every axis it is given

@@ -21,7 +21,7 @@ from model.boundary import boundary_line
 from model.sampling import even_indices
 from model.step import StepDetails
 
-from .axes import axes
+from .axes import Plot
 from .colour_bar import ColourBar
 
 BLUE = (31, 119, 180)
@@ -66,7 +66,7 @@ def _point_style(target: float, held: bool) -> tuple:
     return _STYLES[key]
 
 
-class BoundaryPlot(pg.PlotWidget):
+class BoundaryPlot(Plot):
     """Heat map of the output, the 0.5 line and the rows, over a :class:`Plane`."""
 
     #: x, y and the class (1.0 or 0.0) of a point the person clicked into existence
@@ -76,7 +76,7 @@ class BoundaryPlot(pg.PlotWidget):
 
     def __init__(self, parent=None) -> None:
         # No context menu: clicks edit the data (and not building the menu saves start-up time).
-        super().__init__(parent, background="w", enableMenu=False, axisItems=axes())
+        super().__init__(parent, background="w", enableMenu=False)
         self.setObjectName("boundaryPlot")
         item = self.getPlotItem()
         item.setTitle("Where the neuron says 0 and 1")

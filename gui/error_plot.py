@@ -20,7 +20,7 @@ from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QPushButton, QVBox
 
 from model.history import History
 
-from .axes import Axis, axes
+from .axes import Axis, Plot
 
 TRAIN_PEN = pg.mkPen(color=(31, 119, 180), width=1)  # blue
 TEST_PEN = pg.mkPen(color=(230, 120, 20), width=1)  # orange: readable beside blue for everyone
@@ -170,7 +170,7 @@ class ReadableAxis(Axis):
         return [readable_number(v * scale, spacing * scale) for v in values]
 
 
-class ErrorPlot(pg.PlotWidget):
+class ErrorPlot(Plot):
     """A plot with a ``train`` and a ``test`` curve, each created once and updated in place.
 
     The mouse wheel zooms the iterations only (the error axis follows what is in view);
@@ -181,7 +181,7 @@ class ErrorPlot(pg.PlotWidget):
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent, background="w",
-                         axisItems=axes(bottom=ReadableAxis, left=ReadableAxis))
+                         axis_kinds={"bottom": ReadableAxis, "left": ReadableAxis})
         self.setObjectName("errorPlot")
         item = self.getPlotItem()
         item.setLabel("bottom", "Iterations")

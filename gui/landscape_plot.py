@@ -21,7 +21,7 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QVBoxLa
 
 from model.document import Document
 
-from .axes import axes
+from .axes import Plot
 from .colour_bar import ColourBar
 from .runs_panel import PALETTE
 from model.landscape import (
@@ -95,7 +95,7 @@ class LandscapePanel(QWidget):
     def __init__(self, document: Document, parent=None) -> None:
         super().__init__(parent)
         self.document = document
-        self.plot = pg.PlotWidget(background="w", enableMenu=False, axisItems=axes())
+        self.plot = Plot(background="w", enableMenu=False)
         self.plot.setObjectName("landscapePlot")
         item = self.plot.getPlotItem()
         item.setTitle("Error over two parameters")

@@ -14,7 +14,7 @@ from model.neuron import sigmoid
 from model.sampling import even_indices
 from model.step import sigmoid_points
 
-from .axes import axes
+from .axes import Plot
 from .boundary_plot import _point_style
 
 #: The curve spans at least this range of z, wider when the rows lie further out.
@@ -45,11 +45,11 @@ def curve_span(low: float, high: float,
     return (low - room if low < -_Z_SPAN else low, high + room if high > _Z_SPAN else high)
 
 
-class SigmoidPlot(pg.PlotWidget):
+class SigmoidPlot(Plot):
     """``sigmoid(z)`` and its slope, with the rows on the curve."""
 
     def __init__(self, parent=None) -> None:
-        super().__init__(parent, background="w", enableMenu=False, axisItems=axes())
+        super().__init__(parent, background="w", enableMenu=False)
         self.setObjectName("sigmoidPlot")
         item = self.getPlotItem()
         item.setTitle("Rows on the sigmoid")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pyqtgraph as pg
 
 from gui.axes import ORIENTATIONS, Axis
+from tests.gui_helpers import train
 
 
 def changes(axis: pg.AxisItem) -> list[int]:
@@ -53,12 +54,17 @@ def test_the_label_follows_every_change_as_pyqtgraphs_own_does(qtbot):
     assert "Current" in ours.label.toPlainText()
 
 
-def test_every_plot_in_the_window_has_these_axes_on_every_side(qtbot, window):
+def test_every_plot_in_the_window_has_these_axes_on_every_side_showing_two(qtbot, window):
+    train(qtbot, window)  # the final-error plot too
+    qtbot.waitUntil(lambda: window.runs_panel.final_plot is not None)
     plots = window.findChildren(pg.PlotWidget)
     assert {p.objectName() for p in plots} >= {"errorPlot", "boundaryPlot", "sigmoidPlot",
-                                               "landscapePlot"}
+                                               "landscapePlot", "finalErrorPlot"}
     for plot in plots:
         item = plot.getPlotItem()
         assert all(isinstance(item.getAxis(side), Axis) for side in ORIENTATIONS), plot
+        # As pyqtgraph's own plot: the left and the bottom axes, not the top and the right.
+        shown = {side for side in ORIENTATIONS if item.getAxis(side).isVisible()}
+        assert shown == {"left", "bottom"}, (plot.objectName(), shown)
     bar = window.boundary_plot.colour_bar
     assert isinstance(bar.axis, Axis) and isinstance(bar.label_axis, Axis)
