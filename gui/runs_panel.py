@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSizePolicy,
     QSplitter,
+    QStackedWidget,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -46,7 +47,7 @@ from model.csvio import write_text_atomically
 from model.document import Document
 from model.runs import KeptRun
 
-from .axes import axes
+from .axes import Plot
 
 #: The runs' colours (a ten-colour qualitative palette, as matplotlib's tab10).
 PALETTE = [(31, 119, 180), (255, 127, 14), (44, 160, 44), (214, 39, 40), (148, 103, 189),
@@ -242,11 +243,11 @@ def _finished(run: KeptRun) -> bool:
     return run.train_error is not None and math.isfinite(run.train_error)
 
 
-class FinalErrorPlot(pg.PlotWidget):
+class FinalErrorPlot(Plot):
     """Each kept run's final training error against its learning rate (log scale)."""
 
     def __init__(self, parent=None) -> None:
-        super().__init__(parent, background="w", enableMenu=False, axisItems=axes())
+        super().__init__(parent, background="w", enableMenu=False)
         self.setObjectName("finalErrorPlot")
         item = self.getPlotItem()
         item.setTitle("Final error by learning rate", size="9pt")
@@ -283,14 +284,15 @@ class FinalErrorPlot(pg.PlotWidget):
 
 
 class _Placeholder(QLabel):
-    """Stands where the final-error plot will be, asking for the room the plot would."""
+    """Stands where the final-error plot is when it has nothing to show, asking for the
+    room the plot asks for (so the panel is laid out the same with either)."""
 
     def __init__(self, text: str) -> None:
         super().__init__(text)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
 
     def sizeHint(self) -> QSize:  # noqa: N802 (Qt's name)
-        return QSize(600, 480)  # a pyqtgraph PlotWidget's
+        return QSize(600, 480)  # what FinalErrorPlot().sizeHint() gives
 
 
 class RunsPanel(QWidget):
@@ -345,9 +347,10 @@ class RunsPanel(QWidget):
         buttons.addStretch(1)
         for widget in (self.delete_button, self.clear_button, self.export_button):
             buttons.addWidget(widget)
-        #: Each finished run's final error by learning rate: made once a run has finished.
-        #: Until then there is nothing to plot, and a line says what will be there (a plot
-        #: less to build as the window opens: 12-15 ms on the 2-core Intel Xeon).
+        #: Each finished run's final error by learning rate: made when a run first has
+        #: finished.  While no run has, there is nothing to plot, and a greyed line in its
+        #: place says what will be there (and the window opens with a plot less to build:
+        #: 12-15 ms on the 2-core Intel Xeon).
         self.final_plot: FinalErrorPlot | None = None
         self.final_placeholder = _Placeholder("Final error by learning rate: a point for each "
                                               "run once it has finished")
@@ -355,14 +358,15 @@ class RunsPanel(QWidget):
         self.final_placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.final_placeholder.setWordWrap(True)
         self.final_placeholder.setEnabled(False)  # greyed, as a hint is
-        self.final_placeholder.setMinimumSize(120, 60)
+        self.final_stack = QStackedWidget()  # the placeholder or the plot
+        self.final_stack.addWidget(self.final_placeholder)
+        self.final_stack.setMinimumSize(120, 60)
         # Runs change in bursts (a sweep's); the plot follows once per turn of the event loop.
         self._final_timer = QTimer(self, singleShot=True, interval=0,
                                    timeout=self._show_final_errors)
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(self.table)
-        split.addWidget(self.final_placeholder)
-        self._split = split
+        split.addWidget(self.final_stack)
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 1)
         layout = QVBoxLayout(self)
@@ -510,14 +514,10 @@ class RunsPanel(QWidget):
         # Only runs on a table of these columns: errors on other data are not comparable.
         columns = tuple(self.document.names)
         runs = [r for r in self.document.runs if r.fits(columns)]
-        if self.final_plot is None:
-            if not any(_finished(r) for r in runs):
-                return
+        finished = any(_finished(r) for r in runs)
+        if finished and self.final_plot is None:
             self.final_plot = FinalErrorPlot()
-            self.final_plot.setMinimumSize(120, 60)
-            sizes = self._split.sizes()
-            self._split.replaceWidget(self._split.indexOf(self.final_placeholder),
-                                      self.final_plot)
-            self._split.setSizes(sizes)  # the plot takes the placeholder's room, no more
-            self.final_placeholder.deleteLater()
-        self.final_plot.show_runs(runs)
+            self.final_stack.addWidget(self.final_plot)
+        if self.final_plot is not None:
+            self.final_plot.show_runs(runs)
+        self.final_stack.setCurrentWidget(self.final_plot if finished else self.final_placeholder)

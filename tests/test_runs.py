@@ -279,14 +279,19 @@ def test_the_final_error_plot_appears_with_the_first_finished_run(qtbot, fast):
     assert panel.final_placeholder.isVisible()
     assert "once it has finished" in panel.final_placeholder.text()
     room = panel.final_placeholder.width()
+    table_width = panel.table.width()
     train(qtbot, w)
     w.alpha_spin.setValue(0.5)
     train(qtbot, w)
     qtbot.waitUntil(lambda: panel.final_plot is not None
                     and len(panel.final_plot.points.data) == 2, timeout=TIMEOUT)
     assert w.findChild(FinalErrorPlot) is panel.final_plot and panel.final_plot.isVisible()
+    assert not panel.final_placeholder.isVisible()
     assert abs(panel.final_plot.width() - room) <= 1  # the placeholder's room, no more
-    assert w.findChild(type(panel.final_placeholder), "finalErrorPlaceholder") is None
+    # ... and both still grow with a wider window, as they did.
+    w.resize(w.width() + 200, w.height())
+    qtbot.waitUntil(lambda: panel.table.width() > table_width + 40
+                    and panel.final_plot.width() > room + 30)
     x, y = panel.final_plot.points.getData()
     runs = list(w.document.runs)
     assert sorted(zip(x, y)) == sorted((np.log10(r.config.alpha), r.train_error) for r in runs)
@@ -296,3 +301,7 @@ def test_the_final_error_plot_appears_with_the_first_finished_run(qtbot, fast):
     # Deleting every run but the one shown keeps the plot, with that run alone.
     panel.clear()
     qtbot.waitUntil(lambda: len(panel.final_plot.points.data) == 1, timeout=TIMEOUT)
+    # With no finished run to show (a session of none opened, say), the line is back.
+    w.document.runs.restore([])
+    qtbot.waitUntil(lambda: panel.final_placeholder.isVisible(), timeout=TIMEOUT)
+    assert not panel.final_plot.isVisible()
