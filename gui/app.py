@@ -15,32 +15,15 @@ import sys
 # after it, looking for the word "PySide6" (its ``__feature__`` switch).  NumPy's 107
 # modules took 24 ms more that way (a 2-core Intel Xeon), and nothing in them is for PySide6.
 import numpy  # noqa: F401
-from PySide6.QtCore import QEvent, QObject, QTimer
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication
 
 from . import feature_scan
 
 feature_scan.install()  # before the window's modules are imported: see gui/feature_scan.py
 
+from .first_paint import AfterFirstPaint  # noqa: E402 (after the line above)
+
 SMOKE_TEST = "--smoke-test"
-
-
-class AfterFirstPaint(QObject):
-    """Calls ``callback`` once, on the turn of the event loop after ``window`` is first
-    painted.  Qt paints a window and all the widgets it shows in one pass, the window
-    first, so by then the whole window is on the screen.  (A 0 ms timer started by
-    ``show()`` fires before that pass.)"""
-
-    def __init__(self, window: QWidget, callback) -> None:
-        super().__init__(window)
-        self._callback = callback
-        window.installEventFilter(self)
-
-    def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt's name)
-        if event.type() == QEvent.Type.Paint:
-            watched.removeEventFilter(self)
-            QTimer.singleShot(0, self._callback)
-        return False
 
 
 def run_gui(argv: list[str]) -> int:

@@ -27,7 +27,7 @@ from model.document import Document
 from resources import ICON, Example
 
 from . import menus, settings
-from .app import AfterFirstPaint
+from .first_paint import AfterFirstPaint
 from .boundary_plot import BoundaryPanel
 from .data_panel import DataPanel
 from .edit_history import EditHistory

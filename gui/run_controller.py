@@ -38,6 +38,9 @@ STATUS_INTERVAL = 0.1
 #: development machine: too little for a slower one.)  A run asked for sooner loads the
 #: kernel itself.
 WARM_UP_DELAY_MS = 400
+#: Milliseconds after the window is made before the countdown starts anyway, for a window
+#: that is not painted soon (started minimised, say).
+WARM_UP_FALLBACK_MS = 3000
 
 
 def _settle_memory() -> None:
@@ -106,6 +109,9 @@ class RunController(QObject):
         self._warm_up_timer = QTimer(self, singleShot=True, interval=WARM_UP_DELAY_MS,
                                      timeout=self._warm_up.emit)
         self._warm_up_asked = False
+        self._warm_up_fallback = QTimer(self, singleShot=True, interval=WARM_UP_FALLBACK_MS,
+                                        timeout=self.window_shown)
+        self._warm_up_fallback.start()
         self._forget_when_ended = False
         self._advice: str | None = None
         self._pace = 0.0
@@ -343,6 +349,7 @@ class RunController(QObject):
         """The window is on the screen: the kernel is loaded a moment later (once)."""
         if not self._warm_up_asked:
             self._warm_up_asked = True
+            self._warm_up_fallback.stop()
             self._warm_up_timer.start()
 
     @Slot()
@@ -355,6 +362,8 @@ class RunController(QObject):
     def shutdown(self) -> None:
         """Stop any run and wait for the worker thread to end."""
         self.run_id += 1  # whatever still arrives is stale
+        self._warm_up_asked = True  # and no kernel is loaded now
+        self._warm_up_fallback.stop()
         self._warm_up_timer.stop()
         self._worker.request_stop()
         self._thread.quit()

@@ -113,6 +113,22 @@ def test_the_kernel_starts_loading_only_after_the_window_is_painted(qtbot):
     window.close()
 
 
+def test_a_window_not_painted_soon_still_has_its_kernel_loaded_early(qtbot, monkeypatch):
+    """Started minimised, say: the countdown starts a few seconds after the window is made."""
+    from gui import run_controller
+    from gui.main_window import MainWindow
+
+    monkeypatch.setattr(run_controller, "WARM_UP_FALLBACK_MS", 50)
+    window = MainWindow()  # never shown
+    qtbot.addWidget(window)
+    asked: list[bool] = []
+    window.runs._warm_up_timer.timeout.connect(lambda: asked.append(True))
+    qtbot.waitUntil(lambda: asked == [True], timeout=5_000)
+    window.runs.shutdown()
+    window.runs.window_shown()  # after shutdown: nothing more
+    assert not window.runs._warm_up_timer.isActive()
+
+
 def test_main_lets_blas_helper_threads_sleep_unless_the_person_chose(monkeypatch):
     """main.configure_process: OpenBLAS's helper threads spin for about 0.1 s after every
     shared call unless told otherwise (bench_gui --rows shows what that costs)."""
