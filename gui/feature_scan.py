@@ -10,11 +10,13 @@ again.  The window imports some 300 modules after PySide6, pyqtgraph's 223 among
 those checks took 40-50 ms of every start (the 2-core Intel Xeon development machine).
 
 :func:`install` gives the hook a check that reads the module's source file as bytes and
-looks for the same word: the same answer for every source file in UTF-8 or another
-encoding that writes ASCII as ASCII (Python's own rule for source is UTF-8), without the
-copy in ``linecache``.  Anything else (an extension module, a module without a file, a file
-that cannot be read) goes to PySide6's own check, as before.  tests/test_feature_scan.py
-holds the two checks equal on every module the window imports.
+looks for the same word, without the copy in ``linecache``.  It gives the same answer for
+every source file that is valid in its encoding when that encoding writes ASCII as ASCII:
+UTF-8, Python's rule for source, and the encodings a file may declare, UTF-16 aside.  (A
+file whose bytes do not decode made PySide6's check say no, and makes this one say yes
+if the word is there.)  Anything else (an extension module, a module without a file, a
+file that cannot be read) goes to PySide6's own check, as before.
+tests/test_feature_scan.py holds the two checks equal on every module the window imports.
 
 Nothing is replaced unless PySide6's check is the one described here: a function of that
 name that calls ``inspect.getsource`` and looks for "PySide6".  A later PySide6 that checks
