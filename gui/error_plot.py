@@ -359,7 +359,7 @@ class ErrorPanel(QWidget):
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self.plot = ErrorPlot()
-        self.log_check = QCheckBox("&Log scale", objectName="logScaleCheck")
+        self.log_check = QCheckBox("Lo&g scale", objectName="logScaleCheck")
         self.log_check.setToolTip("Draw the error on a logarithmic scale: equal ratios take equal "
                                   "heights, so the slow decline late in a run stays visible")
         self.fit_button = QPushButton("&Fit", objectName="fitButton")

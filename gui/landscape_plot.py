@@ -130,9 +130,9 @@ class LandscapePanel(QWidget):
         self.across.setToolTip("The parameter along the horizontal axis")
         self.up.setToolTip("The parameter along the vertical axis; the others are held at the "
                            "values of the model shown")
-        self.log_check = QCheckBox("&Log colours", objectName="landscapeLog")
+        self.log_check = QCheckBox("Lo&g colours", objectName="landscapeLog")
         self.log_check.setToolTip("Colour the error on a log scale (the values stay the error)")
-        self.plane_check = QCheckBox("Path's &plane", objectName="landscapePlane")
+        self.plane_check = QCheckBox("Path's pla&ne", objectName="landscapePlane")
         self.plane_check.setToolTip("Instead of two parameters, the plane of the path's two "
                                     "principal directions (for more than two parameters): "
                                     "the share of the path's variance it holds is printed")

@@ -142,6 +142,32 @@ def test_the_shortcuts_list_is_read_from_the_menus(qtbot, window):
     dialog.close()
 
 
+def test_alt_keys_of_the_controls_shown_together_differ(qtbot, window):
+    """Alt+L went to the learning rate or to the log box, depending on the press: with each
+    plot tab showing, no two labels or buttons on the screen share an Alt key (the menu
+    bar's own letters aside)."""
+    import re
+
+    from PySide6.QtWidgets import QAbstractButton, QLabel
+
+    def alt_key(text: str) -> str | None:
+        found = re.search(r"&([^&])", text.replace("&&", ""))
+        return found.group(1).lower() if found else None
+
+    for index in range(window.plot_tabs.count()):
+        window.plot_tabs.setCurrentIndex(index)
+        qtbot.waitUntil(lambda: window.plot_tabs.currentWidget().isVisible())
+        keys: dict[str, list[str]] = {}
+        for widget in window.findChildren(QAbstractButton) + window.findChildren(QLabel):
+            key = alt_key(widget.text())
+            if key and widget.isVisible():
+                keys.setdefault(key, []).append(widget.text())
+        for tab in range(window.plot_tabs.count()):
+            keys.setdefault(alt_key(window.plot_tabs.tabText(tab)), []).append("tab")
+        shared = {key: texts for key, texts in keys.items() if len(texts) > 1}
+        assert shared == {}, (window.plot_tabs.tabText(index), shared)
+
+
 # -- the README tells what XOR really does -------------------------------------------------------
 def test_the_readme_gives_xors_accuracy_as_the_program_reaches_it():
     readme = (ROOT / "README.md").read_text()
