@@ -114,7 +114,7 @@ class BoundaryPlot(Plot):
         self.ghost_ends: np.ndarray | None = None
         self.arrow_ends: np.ndarray | None = None
         self.colour_bar = ColourBar("neuron output ŷ", width=15)
-        self.colour_bar.show_scale(self.image.lut, self.image.levels)
+        self.colour_bar.show_colouring_of(self.image)
         self.colour_bar.place_in(item)
         item.scene().sigMouseClicked.connect(self._clicked)
         self.setToolTip("Click: add a point of class 1 · Shift+click: class 0 · "

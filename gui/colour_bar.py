@@ -4,10 +4,11 @@ pyqtgraph's ``ColorBarItem`` is a whole plot (a view box, four axes, a context m
 own) and took 15-19 ms to build, twice on every start (the 2-core Intel Xeon development
 machine); :class:`ColourBar` is a painted strip between two axes and takes about 1 ms.
 
-It shows the lookup table it is given over the levels it is given: the same pair the image
-is coloured with (``ImageItem.setLookupTable`` and ``setLevels``), so the strip is the image's
-own colouring.  A log-coloured image (a lookup table spaced on a log scale over linear
-levels) gets a strip coloured the same way, against the same linear axis.
+It shows the lookup table and the levels its image is coloured with, read from the image
+itself (what ``ImageItem.setLookupTable`` and ``setLevels`` set), so the strip is the image's
+own colouring: the image is the one owner of it.  A log-coloured image (a lookup table
+spaced on a log scale over linear levels) gets a strip coloured the same way, against the
+same linear axis.
 """
 from __future__ import annotations
 
@@ -79,11 +80,12 @@ class ColourBar(QGraphicsWidget):
         plot_item.layout.addItem(self, _ROW, _COLUMN)
         plot_item.layout.setColumnFixedWidth(_COLUMN - 1, 5)  # a gap after the plot's axis
 
-    def show_scale(self, lut: np.ndarray, levels: tuple[float, float]) -> None:
-        """The image's lookup table and levels: ``lut[0]`` colours ``levels[0]`` and below,
-        ``lut[-1]`` ``levels[1]`` and above."""
-        self.lut = np.asarray(lut, dtype=np.uint8)
-        self.levels = (float(levels[0]), float(levels[1]))
+    def show_colouring_of(self, image: pg.ImageItem) -> None:
+        """The colouring ``image`` has now (call it after changing it): its lookup table
+        over its levels, ``lut[0]`` for ``levels[0]`` and below, ``lut[-1]`` for
+        ``levels[1]`` and above."""
+        self.lut = np.asarray(image.lut, dtype=np.uint8)
+        self.levels = (float(image.levels[0]), float(image.levels[1]))
         self.strip.set_colours(self.lut)
         self.axis.setRange(*self.levels)
 

@@ -123,7 +123,7 @@ class LandscapePanel(QWidget):
         self.image.setLookupTable(_COLOURS.getLookupTable(0.0, 1.0, 256))
         self.image.setLevels((0.0, 1.0))
         self.colour_bar = ColourBar("error over the training rows", width=12)
-        self.colour_bar.show_scale(self.image.lut, self.image.levels)
+        self.colour_bar.show_colouring_of(self.image)
         self.colour_bar.place_in(item)
         self.across = QComboBox(objectName="landscapeAcross")
         self.up = QComboBox(objectName="landscapeUp")
@@ -392,12 +392,11 @@ class LandscapePanel(QWidget):
         if high <= low:
             high = low + 1.0
         if self.log_check.isChecked() and high > 0:
-            lut = _log_lookup(max(low, 0.0), high)
+            self.image.setLookupTable(_log_lookup(max(low, 0.0), high))
         else:
-            lut = _COLOURS.getLookupTable(0.0, 1.0, 256)
-        self.image.setLookupTable(lut)
+            self.image.setLookupTable(_COLOURS.getLookupTable(0.0, 1.0, 256))
         self.image.setLevels((low, high))
-        self.colour_bar.show_scale(lut, (low, high))  # the image's own colouring
+        self.colour_bar.show_colouring_of(self.image)
 
     def _draw_contours(self) -> None:
         errors, grid = self.errors, self.grid

@@ -35,7 +35,8 @@ def test_the_strip_draws_the_lookup_table_lowest_at_the_bottom(qtbot):
     view.setCentralItem(bar)
     view.resize(120, 300)
     scene = view.scene()
-    bar.show_scale(lut, (2.0, 5.0))
+    image = pg.ImageItem(lut=lut, levels=(2.0, 5.0))
+    bar.show_colouring_of(image)
     colours = strip_colours(bar, scene)[3:-3]  # inside the frame
     assert colours[0, 0] > 240 and colours[0, 2] < 15  # the top: the highest value's colour
     assert colours[-1, 0] < 15 and colours[-1, 2] > 240  # the bottom: the lowest's
