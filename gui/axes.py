@@ -29,19 +29,16 @@ class Axis(pg.AxisItem):
         self.update()
 
 
-def axes(**kinds: type[Axis]) -> dict[str, Axis]:
-    """An :class:`Axis` for each side of a plot (``axisItems`` for a PlotWidget); a side
-    given in ``kinds`` (e.g. ``left=ReadableAxis``) gets that kind."""
-    return {side: kinds.get(side, Axis)(side) for side in ORIENTATIONS}
-
-
 class Plot(pg.PlotWidget):
     """A pyqtgraph PlotWidget with an :class:`Axis` on every side, the left and the bottom
-    shown, as pyqtgraph's own plot shows them.  ``axis_kinds`` as for :func:`axes`."""
+    shown, as pyqtgraph's own plot shows them.  ``axis_kinds`` gives a side another kind
+    of :class:`Axis` (``{"left": ReadableAxis}``)."""
 
     def __init__(self, parent=None, axis_kinds: dict[str, type[Axis]] | None = None,
                  **kwargs) -> None:
-        super().__init__(parent, axisItems=axes(**(axis_kinds or {})), **kwargs)
+        kinds = axis_kinds or {}
+        super().__init__(parent, axisItems={side: kinds.get(side, Axis)(side)
+                                            for side in ORIENTATIONS}, **kwargs)
         item = self.getPlotItem()
         for side in ("top", "right"):
             item.hideAxis(side)  # pyqtgraph shows every axis it is given

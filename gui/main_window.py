@@ -27,12 +27,12 @@ from model.document import Document
 from resources import ICON, Example
 
 from . import menus, settings
-from .first_paint import AfterFirstPaint
 from .boundary_plot import BoundaryPanel
 from .data_panel import DataPanel
 from .edit_history import EditHistory
 from .error_plot import ErrorPanel
 from .file_actions import FileActions
+from .first_paint import AfterFirstPaint
 from .parameters import MAX_SPEED, ParametersBox  # noqa: F401 (MAX_SPEED: public name)
 from .landscape_plot import LandscapePanel
 from .predict_panel import PredictPanel
