@@ -18,7 +18,8 @@ quick = feature._mod_uses_pyside
 # (before the comparison below, which asks PySide6's own check too)
 in_linecache = sum("pyqtgraph" in f for f in linecache.cache)
 differ, used, checked = [], [], 0
-for name, module in list(sys.modules.items()):
+imported = dict(sys.modules)  # (asking a lazily loaded module below runs it, and its imports)
+for name, module in imported.items():
     try:
         own = quick.pyside_check(module)
     except Exception as error:  # PySide6's own check lets these through: so must ours
@@ -34,7 +35,7 @@ for name, module in list(sys.modules.items()):
         used.append(name)
 # The modules the hook was asked about (those imported through ``import``; not, e.g., a
 # package's submodule named in ``from . import x``) and what it recorded for them.
-hooked = {n: v for n, v in feature.pyside_feature_dict.items() if n in sys.modules}
+hooked = {n: v for n, v in feature.pyside_feature_dict.items() if n in imported}
 print(json.dumps({
     "quick": getattr(quick, "_reads_the_file", False), "checked": checked, "differ": differ,
     "uses_pyside": used,
@@ -61,7 +62,7 @@ def test_the_quicker_check_answers_as_pyside6s_own_for_every_module_the_window_i
     assert "gui.app" in found["uses_pyside"] and "pyqtgraph.Qt" in found["uses_pyside"]
     assert len(found["uses_pyside"]) < found["checked"] / 2
     # The hook asked it about pyqtgraph's modules, and recorded what it answered ...
-    assert found["hook_saw_pyqtgraph"] > 100
+    assert found["hook_saw_pyqtgraph"] > 50  # the window's share of pyqtgraph: pyqtgraph_parts
     assert found["hook_answers"] == []
     # ... without going through inspect.getsource, which keeps each file in linecache.
     assert found["pyqtgraph_sources_in_linecache"] == 0
