@@ -1,8 +1,6 @@
 """The training parameters, the run buttons and a line about the trained neuron."""
 from __future__ import annotations
 
-import html
-
 from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -157,6 +155,8 @@ class ParametersBox(QGroupBox):
             self.warning_label.clear()
             self.warning_label.setVisible(False)
             return
+        import html  # here, not at the top: 2-3 ms of the window's start-up otherwise
+
         text = "<br>".join("⚠ " + html.escape(w) for w in warnings)
         if (not self.standardize_check.isChecked()
                 and any("Standardise features" in w for w in warnings)):

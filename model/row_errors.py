@@ -18,12 +18,15 @@ A :class:`RowErrors` owns its threads and closes them when its run ends.
 from __future__ import annotations
 
 import os
-from concurrent.futures import Future, ThreadPoolExecutor, wait
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from . import kernel
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future, ThreadPoolExecutor
 
 #: Tables with fewer rows than this have their error summed by the kernel itself, on
 #: one thread: below it, handing blocks to other threads costs about what it saves
@@ -96,6 +99,9 @@ class RowErrors:
         bounds = [k * n // parts for k in range(parts + 1)]
         pending: list[Future] = []
         if parts > 1:
+            # Imported here, not at the top: 2 ms of the window's start-up otherwise.
+            from concurrent.futures import ThreadPoolExecutor
+
             if self._terms.shape[0] < n:
                 self._terms = np.empty(n)
             if self._pool is None:
@@ -114,5 +120,8 @@ class RowErrors:
                 job.result()
                 total = kernel.add_in_order(total, self._terms, bounds[k], bounds[k + 1])
         finally:
-            wait(pending)  # never return while a helper still writes into the scratch
+            if pending:  # never return while a helper still writes into the scratch
+                from concurrent.futures import wait
+
+                wait(pending)
         return float(total)

@@ -12,7 +12,6 @@ highest error, so no spike disappears), about 320 kB however long the run was.
 """
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -32,6 +31,8 @@ PALETTE_SIZE = 10
 
 def fingerprint(dataset: Dataset) -> str:
     """Eight hex digits that change when any value or column name of the table changes."""
+    import hashlib  # here, not at the top: 3-5 ms of the window's start-up otherwise
+
     digest = hashlib.blake2b(digest_size=4)
     digest.update("\x1f".join(dataset.column_names).encode("utf-8", "surrogatepass"))
     digest.update(np.ascontiguousarray(dataset.features, dtype=np.float64).tobytes())

@@ -15,7 +15,6 @@ continued without ever having closed it.  Writing is atomic.
 """
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -151,12 +150,16 @@ def session_json(session: Session) -> str:
                  for r in session.runs],
         "current_run": session.current if run is not None else None,
     }
+    import json  # here and below, not at the top: 2-3 ms of the window's start-up otherwise
+
     return json.dumps(document, allow_nan=False, indent=1)
 
 
 def parse_session(text: str, source: str | None = None) -> Session:
     """A session from the text of a session file; :class:`DataError` if it is damaged,
     not a session, or from a newer version of Neuron Lab."""
+    import json
+
     try:
         document = json.loads(text)
     except json.JSONDecodeError as exc:

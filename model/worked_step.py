@@ -9,7 +9,6 @@ in full (the shortest text that reads back as the same float) when ``digits`` is
 """
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass
 
 from .step import StepDetails
@@ -136,6 +135,8 @@ def heading(step: StepDetails) -> str:
 
 def to_html(step: StepDetails, names: list[str] | None = None, digits: int | None = 4) -> str:
     """The worked step as an HTML table: symbol, formula, numbers, value, aligned."""
+    import html  # here, not at the top: 2-3 ms of the window's start-up otherwise
+
     parts = [f"<p style='margin:0'><b>{html.escape(heading(step))}</b><br>"]
     row_lines = [line for line in lines(step, names, digits) if line.section == "row"]
     described = ", ".join(f"{line.symbol} = {line.numbers}"
