@@ -114,3 +114,35 @@ def test_numba_is_imported_on_the_worker_thread_never_on_the_gui_thread(tmp_path
     )
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
     subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT, timeout=120, env=env)
+
+
+#: Modules the window needs only once a person does something (saves a session, keeps a run,
+#: trains on many rows, reads a warning or a worked step): importing them before the window
+#: is painted added to every start (gui/pyqtgraph_parts.py has pyqtgraph's).
+NOT_BEFORE_THE_WINDOW = ("hashlib", "json", "html", "concurrent.futures", "numba",
+                         "pyqtgraph.parametertree", "pyqtgraph.multiprocess.processes")
+
+
+def test_the_window_is_built_and_painted_without_the_modules_it_needs_only_later(tmp_path):
+    code = (
+        "import sys\n"
+        "from gui.app import AfterFirstPaint\n"  # as main.py starts the window
+        "from PySide6.QtWidgets import QApplication\n"
+        "app = QApplication([])\n"
+        "from gui import settings\n"
+        f"settings.use_folder({str(tmp_path)!r})\n"
+        "from gui.main_window import MainWindow\n"
+        "window = MainWindow()\n"
+        "def painted():\n"
+        f"    print(sorted(set({NOT_BEFORE_THE_WINDOW!r}) & set(sys.modules)))\n"
+        "    app.quit()\n"
+        "AfterFirstPaint(window, painted)\n"
+        "window.show()\n"
+        "app.exec()\n"
+        "window.shutdown()\n"
+    )
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, timeout=120, env=env,
+                         capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip().splitlines()[-1] == "[]"
