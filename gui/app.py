@@ -83,11 +83,11 @@ def _open_window(argv: list[str]):
 
 
 def _smoke_test(app: QApplication, window) -> None:
-    import json
-
     from .main_window import MAX_SPEED
 
     def finished() -> None:
+        import json
+
         x, y = window.error_plot.points()
         state = window.document.run.state
         print(json.dumps({
@@ -98,9 +98,13 @@ def _smoke_test(app: QApplication, window) -> None:
         window.close()
 
     def shown() -> None:
-        print(json.dumps({"smoke_test": "shown", "shown": window.isVisible()}), flush=True)
+        # The moment bench/bench_startup.py times: nothing before it that a person's start
+        # does not do (so the line is written out, not through json, and the speed is set
+        # after it).
+        visible = "true" if window.isVisible() else "false"
+        print(f'{{"smoke_test": "shown", "shown": {visible}}}', flush=True)
+        window.speed_combo.setCurrentIndex(MAX_SPEED)
         window.train_button.click()
 
     window.training_finished.connect(finished)
-    window.speed_combo.setCurrentIndex(MAX_SPEED)
     AfterFirstPaint(window, shown)
