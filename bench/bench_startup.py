@@ -15,15 +15,24 @@ With ``--bundle dist/neuron-lab`` it times the bundle against the source instead
 started as a person starts it (``neuron-lab`` and ``python main.py``, both with
 ``--smoke-test``), to the moment that line arrives.  Goal: the bundle's window within 1.2 x the source's.
 
-    python bench/bench_startup.py [--repeat 5] [--bundle dist/neuron-lab]
+With ``--instructions`` it counts, with valgrind's callgrind, the instructions each of the
+three runs (all its threads) until its window is painted, the process ended at that moment.
+The count is the same on every run of the same machine and software, where the time can
+drift by a third from one minute to the next on a shared machine: it shows what a change
+saved without noise.  It takes about a minute a launch.
+
+    python bench/bench_startup.py [--repeat 5] [--bundle dist/neuron-lab] [--instructions]
 """
 from __future__ import annotations
 
 import argparse
 import os
+import re
+import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -87,6 +96,63 @@ def time_launch(code: str | list[str]) -> float:
     return shown
 
 
+#: Runs Python source, or main.py as ``python main.py --smoke-test`` runs it, and ends the
+#: process the moment it prints its first line (the window painted), so that an
+#: instruction count stops there and leaves out training and the interpreter's exit alike.
+UNTIL_SHOWN = """
+import os, runpy, sys
+class FirstLineEnds:
+    def write(self, text):
+        sys.__stdout__.write(text)
+        sys.__stdout__.flush()
+        if "shown" in text:
+            os._exit(0)
+        return len(text)
+    def flush(self):
+        sys.__stdout__.flush()
+sys.stdout = FirstLineEnds()
+kind, what = sys.argv[1], sys.argv[2]
+if kind == "code":
+    sys.argv = ["-c"]
+    exec(compile(what, "<launch>", "exec"), {"__name__": "__main__"})
+else:
+    sys.argv = [what, "--smoke-test"]
+    sys.path[0] = os.path.dirname(what)
+    runpy.run_path(what, run_name="__main__")
+"""
+
+
+def count_instructions(kind: str, what: str) -> int:
+    """Instructions until the first line of ``what`` (``code``: Python source; ``main``:
+    the path of main.py), counted by callgrind."""
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    with tempfile.TemporaryDirectory() as folder:
+        command = ["valgrind", "--tool=callgrind",
+                   f"--callgrind-out-file={os.path.join(folder, 'callgrind.out')}",
+                   sys.executable, "-c", UNTIL_SHOWN, kind, what]
+        out = subprocess.run(command, capture_output=True, text=True, env=env, timeout=900)
+    found = re.search(r"Collected : (\d+)", out.stderr)
+    if "shown" not in out.stdout or found is None:
+        raise SystemExit(f"the window did not come up under valgrind: {out.stderr[-500:]}")
+    return int(found.group(1))
+
+
+def compare_instructions() -> None:
+    if shutil.which("valgrind") is None:
+        raise SystemExit("--instructions needs valgrind (apt-get install valgrind)")
+    targets = [("code", BARE), ("code", LIBRARIES), ("main", str(ROOT / "main.py"))]
+    for target in targets[1:]:  # bytecode caches written, the kernel compiled: not counted
+        time_launch(NEURON_LAB if target[0] == "main" else target[1])
+    bare, libraries, ours = (count_instructions(*target) for target in targets)
+    print("instructions until the window is painted (valgrind callgrind, all threads):")
+    print(f"bare QMainWindow          : {bare / 1e6:,.0f} million")
+    print(f"  after NumPy + pyqtgraph : {libraries / 1e6:,.0f} million "
+          f"({(libraries - bare) / 1e6:+,.0f} million)")
+    print(f"Neuron Lab window         : {ours / 1e6:,.0f} million "
+          f"({(ours - bare) / 1e6:+,.0f} million); ratio {ours / bare:.2f} x")
+
+
 def compare_bundle(folder: Path, repeat: int) -> None:
     bundle = [str(folder.resolve() / "neuron-lab"), "--smoke-test"]
     source = NEURON_LAB
@@ -109,8 +175,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--bundle", type=Path, help="also time this bundle's folder against the source")
+    parser.add_argument("--instructions", action="store_true",
+                        help="count instructions with valgrind instead of timing")
     args = parser.parse_args()
     print(f"machine: {describe()}")
+    if args.instructions:
+        compare_instructions()
+        return
     if args.bundle:
         compare_bundle(args.bundle, args.repeat)
         return
