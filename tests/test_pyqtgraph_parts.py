@@ -96,3 +96,99 @@ print('{"ok": true}')
 
 def test_the_parts_left_out_are_the_real_modules_when_asked_for():
     assert probe("through gui", USE_AFTER) == {"ok": True}
+
+
+def run_through_gui(code: str) -> None:
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         cwd=ROOT, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip().splitlines()[-1] == "ok", out.stdout
+
+
+def test_star_import_of_pyqtgraph_gives_every_name_a_plain_import_gives():
+    plain = probe("plain")["names"]
+    run_through_gui(f"""
+import gui
+namespace = {{}}
+exec("from pyqtgraph import *", namespace)
+public = sorted(n for n in namespace if not n.startswith("_"))
+expected = sorted(n for n in {plain!r} if not n.startswith("_"))
+assert public == expected, sorted(set(public) ^ set(expected))[:10]
+print("ok")
+""")
+
+
+def test_two_threads_asking_for_left_out_names_at_once_both_get_them():
+    run_through_gui("""
+import threading
+import gui
+import pyqtgraph as pg
+start, found = threading.Barrier(2), {}
+def ask(name):
+    start.wait()
+    found[name] = getattr(pg, name, None)
+threads = [threading.Thread(target=ask, args=(n,)) for n in ("SpinBox", "ROI")]
+for t in threads: t.start()
+for t in threads: t.join()
+assert found["SpinBox"].__name__ == "SpinBox" and found["ROI"].__name__ == "ROI", found
+print("ok")
+""")
+
+
+def test_a_part_that_cannot_be_imported_is_an_attribute_error_and_is_tried_again():
+    run_through_gui("""
+import sys
+import gui
+import pyqtgraph as pg
+class Broken:
+    def find_spec(self, name, path=None, target=None):
+        if name == "pyqtgraph.widgets.TableWidget":
+            raise ImportError("broken on purpose")
+broken = Broken()
+sys.meta_path.insert(0, broken)
+assert not hasattr(pg, "SpinBox") and not hasattr(pg, "NoSuchName")  # no ImportError
+sys.meta_path.remove(broken)
+assert pg.SpinBox.__name__ == "SpinBox" and pg.TableWidget.__name__ == "TableWidget"
+assert not hasattr(pg, "NoSuchName")
+print("ok")
+""")
+
+
+def test_only_pyqtgraphs_own_init_gets_stand_ins_and_a_failed_import_leaves_none():
+    run_through_gui("""
+import sys
+import gui
+from gui.pyqtgraph_parts import _StandIn
+class ImportsDuringPyqtgraph:
+    # While pyqtgraph's __init__ runs, another module imports a part it defers: for real.
+    done = False
+    def find_spec(self, name, path=None, target=None):
+        if name == "pyqtgraph.graphicsItems.AxisItem" and not self.done:
+            self.done = True
+            exec("import pyqtgraph.widgets.SpinBox", {"__name__": "someone_else"})
+probe = ImportsDuringPyqtgraph()
+sys.meta_path.insert(0, probe)
+import pyqtgraph as pg
+sys.meta_path.remove(probe)
+assert probe.done
+assert sys.modules["pyqtgraph.widgets.SpinBox"].SpinBox is pg.SpinBox
+# A pyqtgraph whose import fails leaves neither the finder nor a stand-in behind.
+for name in [n for n in sys.modules if n == "pyqtgraph" or n.startswith("pyqtgraph.")]:
+    del sys.modules[name]
+from gui import pyqtgraph_parts
+assert pyqtgraph_parts.install()
+class Broken:
+    def find_spec(self, name, path=None, target=None):
+        if name == "pyqtgraph.graphicsItems.ViewBox":
+            raise ImportError("broken on purpose")
+sys.meta_path.insert(0, Broken())
+try:
+    import pyqtgraph
+except ImportError:
+    pass
+else:
+    raise AssertionError("pyqtgraph imported")
+assert not [f for f in sys.meta_path if type(f).__name__ == "_Finder"]
+assert not [n for n, m in sys.modules.items() if isinstance(m, _StandIn)]
+print("ok")
+""")
