@@ -16,8 +16,9 @@ started as a person starts it (``neuron-lab`` and ``python main.py``, both with
 ``--smoke-test``), to the moment that line arrives.  Goal: the bundle's window within 1.2 x the source's.
 
 With ``--instructions`` it counts, with valgrind's callgrind, the instructions each of the
-three runs (all its threads) until its window is painted, the process ended at that moment.
-The count is the same on every run of the same machine and software, where the time can
+three runs (all its threads) until its window is painted, the process ended at that moment,
+with Python's hash seed fixed.  The count is the same on every run of the same machine and
+software, where the time can
 drift by a third from one minute to the next on a shared machine: it shows what a change
 saved without noise.  It takes about a minute a launch.
 
@@ -128,6 +129,8 @@ def count_instructions(kind: str, what: str) -> int:
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     with tempfile.TemporaryDirectory() as folder:
+        env["TMPDIR"] = folder  # the smoke test's settings folder: the run ends before it can go
+        env["PYTHONHASHSEED"] = "0"  # a random one moves the count by a few million
         command = ["valgrind", "--tool=callgrind",
                    f"--callgrind-out-file={os.path.join(folder, 'callgrind.out')}",
                    sys.executable, "-c", UNTIL_SHOWN, kind, what]
