@@ -18,9 +18,8 @@ started as a person starts it (``neuron-lab`` and ``python main.py``, both with
 With ``--instructions`` it counts, with valgrind's callgrind, the instructions each of the
 three runs (all its threads) until its window is painted, the process ended at that moment,
 with Python's hash seed fixed.  The count is the same on every run of the same machine and
-software, where the time can
-drift by a third from one minute to the next on a shared machine: it shows what a change
-saved without noise.  It takes about a minute a launch.
+software, where the time can drift by a third from one minute to the next on a shared
+machine: it shows what a change saved without noise.  It takes about a minute a launch.
 
     python bench/bench_startup.py [--repeat 5] [--bundle dist/neuron-lab] [--instructions]
 """
