@@ -362,7 +362,7 @@ class ErrorPanel(QWidget):
         self.log_check = QCheckBox("Lo&g scale", objectName="logScaleCheck")
         self.log_check.setToolTip("Draw the error on a logarithmic scale: equal ratios take equal "
                                   "heights, so the slow decline late in a run stays visible")
-        self.fit_button = QPushButton("&Fit", objectName="fitButton")
+        self.fit_button = QPushButton("&Zoom to fit", objectName="fitButton")
         self.fit_button.setToolTip("Show the whole run again after zooming (or double-click the plot)")
         hint = QLabel("wheel: zoom the iterations · double-click: fit", wordWrap=True)
         hint.setStyleSheet("color: #555;")

@@ -40,7 +40,7 @@ _PAGES = [
      "<p>Every checkpoint (every 100 iterations by default) the upper plot adds the error "
      "summed over all the training rows. It falls quickly, then slowly, and stays noisy: each "
      "step learns from one row, and what helps that row can hurt another.</p>"
-     "<p>Wheel over the plot to zoom in on the iterations; double-click or <b>Fit</b> to see the "
+     "<p>Wheel over the plot to zoom in on the iterations; double-click or <b>Zoom to fit</b> to see the "
      "whole run; <b>Log scale</b> shows the slow end of the decline.</p>"),
     ("The boundary",
      "<p>The lower plot shows where the neuron says 0 (blue) and 1 (orange) over two features; "

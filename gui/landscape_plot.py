@@ -136,7 +136,7 @@ class LandscapePanel(QWidget):
         self.plane_check.setToolTip("Instead of two parameters, the plane of the path's two "
                                     "principal directions (for more than two parameters): "
                                     "the share of the path's variance it holds is printed")
-        self.row_check = QCheckBox("Drawn &row only", objectName="landscapeRow")
+        self.row_check = QCheckBox("&Drawn row only", objectName="landscapeRow")
         self.row_check.setToolTip("While stepping: the error of the single row the last step "
                                   "learned from, the surface that step went down")
         top = QHBoxLayout()

@@ -148,7 +148,7 @@ class MainWindow(QMainWindow):
         curve_split.setStretchFactor(1, 1)
         curve_split.setSizes([250, 170])
         self.curve_splitter = curve_split
-        self.plot_tabs.addTab(curve_split, "&Error curve")
+        self.plot_tabs.addTab(curve_split, "Error &curve")
         self.plot_tabs.addTab(self.step_panel, "&One step")
         self.landscape_panel = LandscapePanel(self.document)
         self.landscape_plot = self.landscape_panel.plot

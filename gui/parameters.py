@@ -106,8 +106,8 @@ class ParametersBox(QGroupBox):
         form.addRow("&Learning rate:", self.alpha_spin)
         form.addRow("&Iterations:", self.iterations_spin)
         form.addRow("&Seed:", self.seed_spin)
-        form.addRow("&Checkpoint every:", self.every_spin)
-        form.addRow("&Held-out share:", self.test_fraction_spin)
+        form.addRow("Checkpoint ever&y:", self.every_spin)
+        form.addRow("Held-out sha&re:", self.test_fraction_spin)
         form.addRow("", self.standardize_check)
         form.addRow("S&peed:", self.speed_combo)
 

@@ -144,8 +144,8 @@ def test_the_shortcuts_list_is_read_from_the_menus(qtbot, window):
 
 def test_alt_keys_of_the_controls_shown_together_differ(qtbot, window):
     """Alt+L went to the learning rate or to the log box, depending on the press: with each
-    plot tab showing, no two labels or buttons on the screen share an Alt key (the menu
-    bar's own letters aside)."""
+    plot tab showing, no two labels or buttons on the screen, tabs or menus share an Alt key
+    (Alt+F went to Fit or to the File menu by turns)."""
     import re
 
     from PySide6.QtWidgets import QAbstractButton, QLabel
@@ -164,6 +164,8 @@ def test_alt_keys_of_the_controls_shown_together_differ(qtbot, window):
                 keys.setdefault(key, []).append(widget.text())
         for tab in range(window.plot_tabs.count()):
             keys.setdefault(alt_key(window.plot_tabs.tabText(tab)), []).append("tab")
+        for menu in window.menuBar().actions():
+            keys.setdefault(alt_key(menu.text()), []).append(menu.text())
         shared = {key: texts for key, texts in keys.items() if len(texts) > 1}
         assert shared == {}, (window.plot_tabs.tabText(index), shared)
 
