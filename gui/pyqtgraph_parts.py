@@ -84,11 +84,8 @@ class _Finder:
         self.importing_thread: int | None = None  # the thread running pyqtgraph's __init__
         self.stood_in: list[str] = []  # in the order pyqtgraph asked for them
         self.wanted: set[str] = set()  # asked of a stand-in: imported for real
-        self._searching = False
 
     def find_spec(self, name, path=None, target=None):
-        if self._searching:
-            return None
         if name == PACKAGE and self.importing_thread is None:
             spec = self._real_spec(name, path, target)
             if spec is not None and spec.loader is not None:
@@ -108,17 +105,13 @@ class _Finder:
         return None
 
     def _real_spec(self, name, path, target):
-        self._searching = True
-        try:
-            for finder in sys.meta_path:
-                if finder is self or _is_finder(finder) or not hasattr(finder, "find_spec"):
-                    continue
+        """What the finders after this one find (install() puts in only one of these)."""
+        for finder in sys.meta_path:
+            if finder is not self and hasattr(finder, "find_spec"):
                 spec = finder.find_spec(name, path, target)
                 if spec is not None:
                     return spec
-            return None
-        finally:
-            self._searching = False
+        return None
 
     def finish(self, package: types.ModuleType | None) -> None:
         """pyqtgraph is whole (or its import failed: None): the finder and the stand-ins

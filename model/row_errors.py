@@ -100,7 +100,7 @@ class RowErrors:
         pending: list[Future] = []
         if parts > 1:
             # Imported here, not at the top: 2 ms of the window's start-up otherwise.
-            from concurrent.futures import ThreadPoolExecutor
+            from concurrent.futures import ThreadPoolExecutor, wait
 
             if self._terms.shape[0] < n:
                 self._terms = np.empty(n)
@@ -121,7 +121,5 @@ class RowErrors:
                 total = kernel.add_in_order(total, self._terms, bounds[k], bounds[k + 1])
         finally:
             if pending:  # never return while a helper still writes into the scratch
-                from concurrent.futures import wait
-
                 wait(pending)
         return float(total)
