@@ -5,11 +5,14 @@ changes, although the label only changes when its units' SI prefix does: 209 tim
 the window opened, 10-12 ms of every start (the 2-core Intel Xeon development machine),
 and again with every move of a plot during a run.  :class:`Axis` sets it when its text
 differs from the last set; everything else pyqtgraph does on a change (the axis' size,
-its ticks) is done as before.  :class:`Plot` is a pyqtgraph PlotWidget with these axes.
+its ticks) is done as before.  :class:`Plot` is a pyqtgraph PlotWidget with these axes,
+and a :class:`Title` that gives way when the plot is narrow.
 """
 from __future__ import annotations
 
 import pyqtgraph as pg
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFontMetricsF
 
 ORIENTATIONS = ("left", "bottom", "right", "top")
 
@@ -29,6 +32,83 @@ class Axis(pg.AxisItem):
         self.update()
 
 
+class Title(pg.LabelItem):
+    """A plot's title that never asks for more width than the plot has: when the plot is
+    narrower than the title, the title ends in "…" where it is cut, and its tooltip says
+    the whole of it.
+
+    pyqtgraph's title asks for its whole text's width as the plot's least width, so a plot
+    squeezed by a small window or a splitter laid its items out wider than itself, and the
+    last of them (the boundary's colour scale) went off its right edge."""
+
+    _full = ""
+    _metrics: QFontMetricsF | None = None  # the title's font, known at setText
+    _whole = 0.0  # the whole title's width in that font
+    _fitting = False
+    _hints: tuple | None = None
+
+    def setText(self, text, **args) -> None:  # noqa: N802 (pyqtgraph's name)
+        self._full = text
+        self._metrics = None
+        super().setText(text, **args)
+
+    def full_text(self) -> str:
+        """The whole title, whatever part of it is shown."""
+        return self._full
+
+    def shown_text(self) -> str:
+        return self.item.toPlainText()
+
+    def whole_width(self) -> float:
+        """The width the whole title's text takes, in its font."""
+        if self._metrics is None:
+            font = self.item.font()
+            size = str(self.opts.get("size", ""))
+            if size.endswith("pt"):
+                font.setPointSizeF(float(size[:-2]))
+            elif size.endswith("px"):
+                font.setPixelSize(round(float(size[:-2])))
+            self._metrics = QFontMetricsF(font)
+            self._whole = self._metrics.horizontalAdvance(self._full)
+        return self._whole
+
+    def _fitted(self) -> str:
+        room = self.width() - 2 * self.item.document().documentMargin()
+        if room <= 0 or self.whole_width() <= room:
+            return self._full
+        return self._metrics.elidedText(self._full, Qt.TextElideMode.ElideRight, room)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        if not self._fitting and self._full:
+            shown = self._fitted()
+            if shown != self.text:
+                self._fitting = True
+                try:
+                    pg.LabelItem.setText(self, shown)  # the same style; the whole text is kept
+                finally:
+                    self._fitting = False
+                self.setToolTip(self._full if shown != self._full else "")
+        super().resizeEvent(event)
+
+    def updateMin(self) -> None:  # noqa: N802 (pyqtgraph's name)
+        """pyqtgraph's hints, but a least width of nothing; the layout is told only when
+        they change (pyqtgraph tells it at every resize)."""
+        bounds = self.itemRect()
+        hints = (bounds.width(), bounds.height())
+        if hints == self._hints:
+            return
+        self._hints = hints
+        self.setMinimumWidth(0)
+        self.setMinimumHeight(bounds.height())
+        self._sizeHint = {
+            Qt.SizeHint.MinimumSize: (0, bounds.height()),
+            Qt.SizeHint.PreferredSize: hints,
+            Qt.SizeHint.MaximumSize: (-1, -1),
+            Qt.SizeHint.MinimumDescent: (0, 0),
+        }
+        self.updateGeometry()
+
+
 class Plot(pg.PlotWidget):
     """A pyqtgraph PlotWidget with an :class:`Axis` on every side, the left and the bottom
     shown, as pyqtgraph's own plot shows them.  ``axis_kinds`` gives a side another kind
@@ -42,3 +122,13 @@ class Plot(pg.PlotWidget):
         item = self.getPlotItem()
         for side in ("top", "right"):
             item.hideAxis(side)  # pyqtgraph shows every axis it is given
+        # pyqtgraph's PlotItem makes its own title label; ours takes its place in the grid.
+        theirs = item.titleLabel
+        item.layout.removeItem(theirs)
+        theirs.setParentItem(None)
+        if theirs.scene() is not None:
+            theirs.scene().removeItem(theirs)
+        theirs.deleteLater()
+        item.titleLabel = Title("", parent=item, size="11pt")  # pyqtgraph's title size
+        item.layout.addItem(item.titleLabel, 0, 1)
+        item.setTitle(None)

@@ -167,7 +167,7 @@ class BoundaryPlot(Plot):
             item.setTitle(f"Where the neuron says 0 and 1 ({MAX_POINTS:,} of {n:,} rows drawn)",
                           size="8pt")
         else:
-            item.setTitle("Where the neuron says 0 and 1")
+            item.setTitle("Where the neuron says 0 and 1", size="11pt")
         self._redraw_output()
 
     def set_neuron(self, weights: np.ndarray | None, bias: float = 0.0, scaling=None) -> None:

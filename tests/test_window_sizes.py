@@ -71,3 +71,27 @@ def test_the_first_window_fits_the_screen(qtbot):
         assert window.width() <= 1400 and window.height() <= 820
     finally:
         window.shutdown()
+
+
+def test_a_narrow_plot_shortens_its_title_and_keeps_its_colour_scale_inside(qtbot, window):
+    """pyqtgraph's title asked for its whole width: a narrow boundary plot laid its items
+    out wider than itself and the colour scale, last in the row, went off its edge."""
+    _resize(qtbot, window, 900, 600)
+    sizes = window.picture_splitter.sizes()
+    window.picture_splitter.setSizes([1, sum(sizes) - 1])  # as narrow as it goes
+    plot = window.boundary_plot
+    title = plot.getPlotItem().titleLabel
+    whole = title.whole_width()
+    qtbot.waitUntil(lambda: 0 < title.width() < whole)  # beside the axis and the scale
+    qtbot.waitUntil(lambda: title.shown_text().endswith("…"))
+    assert title.full_text() == "Where the neuron says 0 and 1"
+    assert title.toolTip() == title.full_text()
+    scale = plot.colour_bar.sceneBoundingRect()
+    assert scale.width() > 0
+    assert scale.right() <= plot.sceneRect().right() + 1  # inside the plot's own width
+    assert title.sceneBoundingRect().right() <= plot.sceneRect().right() + 1
+    # Given room again, the whole title comes back.
+    _resize(qtbot, window, 1600, 900)
+    window.picture_splitter.setSizes([700, 300])
+    qtbot.waitUntil(lambda: title.shown_text() == title.full_text())
+    assert title.toolTip() == ""
