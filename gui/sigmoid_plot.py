@@ -28,6 +28,12 @@ _ROOM = 0.25
 #: the title says so): every point is redrawn whenever the neuron moves, ten times a
 #: second during a run, and 5,000 took pyqtgraph about 15 ms a time; the plot is small.
 MAX_POINTS = 2000
+#: Pixels between the legend and the corner of the plot it sits in.
+_LEGEND_GAP = 6
+#: A drawn row's radius in pixels: a row this close to the legend counts as under it.
+_POINT_RADIUS = 5
+#: The legend's words for the slope and the curve, and the shorter ones of a narrow plot.
+_LEGEND_WORDS = {"long": ("σ′(z), the slope", "σ(z)"), "short": ("σ′(z)", "σ(z)")}
 
 
 def curve_span(low: float, high: float,
@@ -58,15 +64,20 @@ class SigmoidPlot(Plot):
         item.showGrid(x=True, y=True, alpha=0.15)
         item.setMouseEnabled(x=False, y=False)
         item.hideButtons()
-        self.legend = item.addLegend(offset=(6, 6), labelTextSize="8pt")
+        self.legend = item.addLegend(offset=(_LEGEND_GAP, _LEGEND_GAP), labelTextSize="8pt")
         self.legend.setBrush(pg.mkBrush(255, 255, 255, 200))
+        #: which words the legend shows ("long" or "short"), and their widths once seen
+        self.legend_words = "long"
+        self._legend_widths: dict[str, float] = {}  # by words
+        item.getViewBox().sigResized.connect(self._fit_legend)
         self.slope_fill_base = pg.PlotCurveItem(pen=None)
         self.slope = pg.PlotCurveItem(pen=pg.mkPen((120, 120, 120), width=1.5,
                                                    style=pg.QtCore.Qt.PenStyle.DashLine),
-                                      name="σ′(z), the slope")
+                                      name=_LEGEND_WORDS["long"][0])
         self.slope_fill = pg.FillBetweenItem(self.slope_fill_base, self.slope,
                                              brush=pg.mkBrush(120, 120, 120, 40))
-        self.curve = pg.PlotCurveItem(pen=pg.mkPen((20, 20, 20), width=2), name="σ(z)")
+        self.curve = pg.PlotCurveItem(pen=pg.mkPen((20, 20, 20), width=2),
+                                      name=_LEGEND_WORDS["long"][1])
         item.addItem(self.slope_fill)
         item.addItem(self.slope_fill_base)
         item.addItem(self.slope)
@@ -105,7 +116,7 @@ class SigmoidPlot(Plot):
             self.getPlotItem().setTitle(f"Rows on the sigmoid ({MAX_POINTS:,} of {n:,} drawn)",
                                         size="8pt")
         else:
-            self.getPlotItem().setTitle("Rows on the sigmoid")
+            self.getPlotItem().setTitle("Rows on the sigmoid", size="11pt")
         looks = (np.column_stack([np.round(values[self._shown, -1] * 64),
                                   self._held_out[self._shown]])
                  if n and values.ndim == 2 else np.empty((0, 2)))
@@ -146,6 +157,7 @@ class SigmoidPlot(Plot):
             self._draw_points(np.empty(0), np.empty(0))
             self._draw_ring()
             self._draw_span(-_Z_SPAN, _Z_SPAN)
+            self._fit_legend()
             return
         rows = self._values[self._shown]
         z, p = sigmoid_points(self._inputs(rows[:, :-1]), self._weights, self._bias)
@@ -155,6 +167,7 @@ class SigmoidPlot(Plot):
                                     float(finite.max()) if finite.size else 0.0, self._z_span))
         self._draw_points(z, p)
         self._draw_ring()
+        self._fit_legend()
 
     def _draw_points(self, z: np.ndarray, p: np.ndarray) -> None:
         """Each look's rows at (z, p), where both are finite; the other scatters empty."""
@@ -173,6 +186,52 @@ class SigmoidPlot(Plot):
         for look, scatter in self.groups.items():
             if look not in drawn:
                 scatter.setData(x=np.empty(0), y=np.empty(0))
+
+    def _fit_legend(self) -> None:
+        """Keep the legend, top left, off the rows.  Left of z = 0 that corner has none
+        (sigma(z) < 0.5 there), but a narrow plot's legend reaches past, over the rows the
+        neuron is surest are 1: then it says only "σ′(z)" and "σ(z)" (the tooltip says the
+        rest) if that clears them, and goes if nothing does."""
+        view = self.getPlotItem().getViewBox()
+        (x0, x1), (y0, y1) = view.viewRange()
+        if not len(self._z) or view.width() <= 0 or view.height() <= 0 or x1 <= x0 or y1 <= y0:
+            self._show_legend_words("long")  # no rows to cover
+            self.legend.setVisible(True)
+            return
+        across = (self._z - x0) / (x1 - x0) * view.width()
+        down = (y1 - sigmoid(self._z)) / (y1 - y0) * view.height()
+
+        def clear(words: str) -> bool:
+            right = _LEGEND_GAP + self._legend_width(words) + _POINT_RADIUS
+            bottom = _LEGEND_GAP + self.legend.boundingRect().height() + _POINT_RADIUS
+            return right <= view.width() and not np.any((across <= right) & (down <= bottom))
+
+        fits = next((words for words in _LEGEND_WORDS if clear(words)), None)
+        if fits is not None:
+            self._show_legend_words(fits)
+        self.legend.setVisible(fits is not None)
+
+    def _legend_width(self, words: str) -> float:
+        """The legend's width with these words, measured the first time they are asked for."""
+        if words not in self._legend_widths:
+            shown = self.legend_words
+            self._set_legend_words(words)
+            self._legend_widths[words] = self.legend.boundingRect().width()
+            self._set_legend_words(shown)
+        return self._legend_widths[words]
+
+    def _show_legend_words(self, words: str) -> None:
+        if words != self.legend_words:
+            self._set_legend_words(words)
+
+    def _set_legend_words(self, words: str) -> None:
+        self.legend_words = words
+        for (_, label), text in zip(self.legend.items, _LEGEND_WORDS[words]):
+            label.setText(text)
+        # The legend's size now, not at the next turn; from nothing, so that it can shrink.
+        self.legend.resize(0, 0)
+        self.legend.layout.activate()
+        self.legend.updateSize()
 
     def _draw_span(self, low: float, high: float) -> None:
         """The curve over ``low`` to ``high`` (a :func:`curve_span`), with a margin."""

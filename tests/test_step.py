@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPointF, Qt
 
 from cli import run_headless
 from gui.parameters import speed_index
@@ -257,7 +257,7 @@ def test_a_big_tables_sigmoid_view_draws_an_even_sample_and_says_so(qtbot):
     assert shown.size == MAX_POINTS and shown[0] == 0 and shown[-1] == rows - 1
     assert np.array_equal(z, values[shown, 0] * 2.0 + 0.5)
     assert sum(len(s.data) for s in plot.groups.values()) == MAX_POINTS
-    assert f"{MAX_POINTS:,} of {rows:,}" in plot.getPlotItem().titleLabel.text
+    assert f"{MAX_POINTS:,} of {rows:,}" in plot.getPlotItem().titleLabel.full_text()
 
 
 def test_guess_first_keeps_score(qtbot, window):
@@ -392,3 +392,43 @@ def test_the_sigmoid_views_span_changes_now_and_then_as_a_run_spreads_the_rows()
         changes += span != current
         current = span
     assert changes <= 15
+
+
+def _rows_under_the_legend(plot) -> int:
+    """How many drawn rows' centres lie within the legend's rectangle on the screen."""
+    if not plot.legend.isVisible():
+        return 0
+    legend = plot.legend.sceneBoundingRect()
+    view = plot.getPlotItem().getViewBox()
+    count = 0
+    for scatter in plot.groups.values():
+        for x, y in zip(scatter.data["x"].tolist(), scatter.data["y"].tolist()):
+            count += legend.contains(view.mapViewToScene(QPointF(x, y)))
+    return count
+
+
+def test_the_sigmoid_legend_keeps_off_the_rows_in_a_narrow_plot(qtbot):
+    """Rows the neuron is sure are 1 sit top right; in a narrow plot the legend, top left,
+    reached over them.  It says less when that clears them, and goes when nothing does."""
+    from gui.sigmoid_plot import SigmoidPlot
+
+    plot = SigmoidPlot()
+    qtbot.addWidget(plot)
+    plot.resize(520, 320)
+    plot.show()
+    qtbot.waitExposed(plot)
+    values = np.column_stack([np.linspace(2.5, 3.0, 12), np.ones(12)])
+    plot.set_data(values, np.zeros(12, dtype=bool))
+    plot.set_neuron(np.array([1.0]), 0.0)  # z from 2.5 to 3: sigma(z) from 0.92 to 0.95
+    labels = lambda: [label.text for _, label in plot.legend.items]  # noqa: E731
+    qtbot.waitUntil(lambda: labels() == ["σ′(z), the slope", "σ(z)"])
+    assert plot.legend.isVisible() and _rows_under_the_legend(plot) == 0
+    for width in (200, 150, 110, 90):
+        plot.resize(width, 320)
+        qtbot.waitUntil(lambda w=width: plot.getPlotItem().getViewBox().width() < w - 20)
+        assert _rows_under_the_legend(plot) == 0
+        if width == 200:
+            assert plot.legend.isVisible() and labels() == ["σ′(z)", "σ(z)"]
+    assert not plot.legend.isVisible()  # 90 pixels: no room at all
+    plot.resize(520, 320)
+    qtbot.waitUntil(lambda: plot.legend.isVisible() and labels() == ["σ′(z), the slope", "σ(z)"])
