@@ -2,10 +2,13 @@
 No warning leaks, no NaN reaches a plot, and a run whose numbers break stops and says so."""
 from __future__ import annotations
 
+import math
 import warnings
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from gui.main_window import MAX_SPEED, MainWindow
 from tests.gui_helpers import TIMEOUT
@@ -78,3 +81,17 @@ def test_column_means_of_values_near_the_largest_float_do_not_overflow():
         warnings.simplefilter("error")
         means = column_means(np.array([[top, -top], [top, -top], [top, -top]]))
     assert means.tolist() == [top, -top]
+
+
+@given(st.integers(1, 40).flatmap(lambda rows: st.lists(
+    st.lists(st.floats(-1e6, 1e6), min_size=3, max_size=3), min_size=rows, max_size=rows)))
+def test_column_means_are_each_columns_mean(rows):
+    """Each column's mean, whatever the layout of the array it is given (the table's
+    features are a strided view of its values)."""
+    from model.dataset import column_means
+
+    values = np.array(rows, dtype=np.float64)
+    features = values[:, :-1]
+    expected = [math.fsum(features[:, j]) / len(features) for j in range(2)]
+    assert column_means(features) == pytest.approx(expected, rel=1e-12, abs=1e-6)
+    assert np.array_equal(column_means(features), column_means(np.ascontiguousarray(features)))
