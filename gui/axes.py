@@ -41,20 +41,22 @@ class Title(pg.LabelItem):
     squeezed by a small window or a splitter laid its items out wider than itself, and the
     last of them (the boundary's colour scale) went off its right edge."""
 
-    _full = ""
+    _full: str | None = None
     _metrics: QFontMetricsF | None = None  # the title's font, known at setText
     _whole = 0.0  # the whole title's width in that font
     _fitting = False
     _hints: tuple | None = None
 
     def setText(self, text, **args) -> None:  # noqa: N802 (pyqtgraph's name)
+        if text == self._full and all(self.opts.get(k) == v for k, v in args.items()):
+            return  # the same title (set again with every edit of the table): no new layout
         self._full = text
         self._metrics = None
         super().setText(text, **args)
 
     def full_text(self) -> str:
         """The whole title, whatever part of it is shown."""
-        return self._full
+        return self._full or ""
 
     def shown_text(self) -> str:
         return self.item.toPlainText()

@@ -68,3 +68,21 @@ def test_every_plot_in_the_window_has_these_axes_on_every_side_showing_two(qtbot
         assert shown == {"left", "bottom"}, (plot.objectName(), shown)
     bar = window.boundary_plot.colour_bar
     assert isinstance(bar.axis, Axis) and isinstance(bar.label_axis, Axis)
+
+
+def test_the_same_title_set_again_is_not_laid_out_again(qtbot):
+    """The boundary plot sets its title with every edit of the table."""
+    from gui.axes import Plot
+
+    plot = Plot()
+    qtbot.addWidget(plot)
+    item = plot.getPlotItem()
+    item.setTitle("Where the neuron says 0 and 1", size="11pt")
+    count: list[int] = []
+    item.titleLabel.item.document().contentsChanged.connect(lambda: count.append(1))
+    item.setTitle("Where the neuron says 0 and 1", size="11pt")
+    assert count == []
+    item.setTitle("Where the neuron says 0 and 1", size="8pt")  # a new style
+    item.setTitle("Rows on the sigmoid", size="8pt")  # a new text
+    assert len(count) >= 2
+    assert item.titleLabel.full_text() == "Rows on the sigmoid"

@@ -440,3 +440,29 @@ def test_the_planes_span_is_always_drawable(values):
         assert np.isfinite(low) and np.isfinite(high)
         assert 1e-100 <= high - low <= 1e301
         assert np.isfinite(1000 / (high - low))
+
+
+def test_an_edit_of_a_row_not_drawn_leaves_the_drawn_points_alone(qtbot):
+    """A big table draws an even sample of its rows; an edit elsewhere changes none of
+    them, and pyqtgraph is not asked to make the points again (20-40 ms a time)."""
+    from gui.boundary_plot import MAX_POINTS, BoundaryPlot
+
+    plot = BoundaryPlot()
+    qtbot.addWidget(plot)
+    rows = 3 * MAX_POINTS + 1
+    rng = np.random.default_rng(5)
+    values = np.column_stack([rng.normal(size=(rows, 2)), np.arange(rows) % 2])
+    held = np.zeros(rows, dtype=bool)
+    names = ["a", "b", "y"]
+    plot.set_data(values, names, held, 0, 1)
+    drawn, shown = plot.points.data, plot._shown.copy()
+    hidden = next(r for r in range(rows) if r not in set(shown.tolist()))
+    values[hidden, 0] += 0.25
+    plot.set_data(values, names, held, 0, 1)
+    assert plot.points.data is drawn
+    values[shown[3], 0] += 0.25  # a drawn row: its point moves
+    held[shown[5]] = True  # and a drawn row held out: its point turns hollow
+    plot.set_data(values, names, held, 0, 1)
+    assert plot.points.data is not drawn
+    assert plot.points.data["x"][3] == values[shown[3], 0]
+    assert plot.points.data["brush"][5].color().alpha() == 0
