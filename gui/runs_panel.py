@@ -323,10 +323,12 @@ class RunsPanel(QWidget):
         self.table.verticalHeader().setDefaultSectionSize(
             self.table.fontMetrics().height() + 6)
         # Columns fit their contents when runs come or go, not on every change (fitting asks
-        # every row for its text).
+        # every row for its text), and once however many came at once (a sweep's runs
+        # come one by one: 8 ms each at a million rows).
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.horizontalHeader().setStretchLastSection(True)
-        self.model.modelReset.connect(self._fit_columns)
+        self._fit_timer = QTimer(self, singleShot=True, interval=0, timeout=self._fit_columns)
+        self.model.modelReset.connect(self._fit_timer.start)
         self.table.setToolTip("Every run kept: select one to show it, tick to draw its curve, "
                               "double-click a label to rename, Delete to remove")
         self.sweep_button = QPushButton("Train several…", objectName="sweepButton")

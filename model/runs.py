@@ -35,8 +35,9 @@ def fingerprint(dataset: Dataset) -> str:
 
     digest = hashlib.blake2b(digest_size=4)
     digest.update("\x1f".join(dataset.column_names).encode("utf-8", "surrogatepass"))
-    digest.update(np.ascontiguousarray(dataset.features, dtype=np.float64).tobytes())
-    digest.update(np.ascontiguousarray(dataset.target, dtype=np.float64).tobytes())
+    # The arrays themselves (their buffers), not copies of their bytes.
+    digest.update(np.ascontiguousarray(dataset.features, dtype=np.float64))
+    digest.update(np.ascontiguousarray(dataset.target, dtype=np.float64))
     return digest.hexdigest()
 
 

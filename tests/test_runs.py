@@ -305,3 +305,18 @@ def test_the_final_error_plot_appears_with_the_first_finished_run(qtbot, fast):
     w.document.runs.restore([])
     qtbot.waitUntil(lambda: panel.final_placeholder.isVisible(), timeout=TIMEOUT)
     assert not panel.final_plot.isVisible()
+
+
+def test_runs_that_come_together_fit_the_columns_once(qtbot, window, monkeypatch):
+    """A sweep's runs are kept one by one; fitting the columns asks every row for its text
+    (the table's fingerprint among them), so it waits for the last of them."""
+    table = window.runs_panel.table
+    fitted: list[int] = []
+    monkeypatch.setattr(table, "resizeColumnsToContents", lambda: fitted.append(1))
+    config = window.document.config
+    for _ in range(4):
+        window.document.runs.add(config, "0000abcd", initial_state(note_table(), config),
+                                 History(False))
+    assert fitted == []
+    qtbot.waitUntil(lambda: fitted == [1])
+    assert window.runs_panel.model.rowCount() == 4
