@@ -226,8 +226,9 @@ class SigmoidPlot(Plot):
 
     def _set_legend_words(self, words: str) -> None:
         self.legend_words = words
-        for (_, label), text in zip(self.legend.items, _LEGEND_WORDS[words]):
-            label.setText(text)
+        slope, curve = _LEGEND_WORDS[words]
+        for sample, label in self.legend.items:
+            label.setText(slope if sample.item is self.slope else curve)
         # The legend's size now, not at the next turn; from nothing, so that it can shrink.
         self.legend.resize(0, 0)
         self.legend.layout.activate()
