@@ -48,6 +48,14 @@ def main() -> None:
     window.speed_combo.setCurrentIndex(MAX_SPEED)
     train(app, window)
     window.grab().save(str(folder / "screenshot.png"))
+    # The same in a small window: titles shortened, the legend's words too, nothing cut off.
+    window.resize(900, 600)
+    for _ in range(5):
+        app.processEvents()
+    window.grab().save(str(folder / "small-window.png"))
+    window.resize(1400, 820)
+    for _ in range(5):
+        app.processEvents()
     # The error landscape, rewound to iteration 3,000 of that run.
     window.rewind_to(3000)
     window.plot_tabs.setCurrentWidget(window.landscape_panel)
@@ -85,7 +93,8 @@ def main() -> None:
     window.grab().save(str(folder / "xor-fixed.png"))
     window.file_actions.confirm_discard = lambda: True  # a script: nothing to keep
     window.close()
-    names = ("screenshot.png", "weights.png", "step.png", "runs.png", "xor.png", "xor-fixed.png")
+    names = ("screenshot.png", "small-window.png", "weights.png", "step.png", "runs.png",
+             "xor.png", "xor-fixed.png")
     print("\n".join(str(folder / n) for n in names))
 
 
