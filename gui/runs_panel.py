@@ -327,6 +327,7 @@ class RunsPanel(QWidget):
         # come one by one: 8 ms each at a million rows).
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.horizontalHeader().setStretchLastSection(True)
+        self._rows_fitted = 0  # how many runs the table had when its columns were last fitted
         self._fit_timer = QTimer(self, singleShot=True, interval=0, timeout=self._fit_columns)
         self.model.modelReset.connect(self._fit_timer.start)
         self.table.setToolTip("Every run kept: select one to show it, tick to draw its curve, "
@@ -390,10 +391,15 @@ class RunsPanel(QWidget):
         document.run_changed.connect(self.select_current)
 
     def _fit_columns(self) -> None:
-        # Fitting asks every row for its text: done while the table is short, after which
-        # the widths hold (and can be dragged).
-        if 0 < self.model.rowCount() <= 5:
+        # Fitting asks every row for its text: done until a fit has seen five runs (a
+        # sweep's come all at once), after which the widths hold (and can be dragged);
+        # again once the table has been emptied.
+        rows = self.model.rowCount()
+        if rows == 0:
+            self._rows_fitted = 0
+        elif self._rows_fitted < 5:
             self.table.resizeColumnsToContents()
+            self._rows_fitted = rows
 
     def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt)
         if watched is self.table and event.type() in (QEvent.Type.ShortcutOverride,

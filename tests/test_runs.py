@@ -309,14 +309,21 @@ def test_the_final_error_plot_appears_with_the_first_finished_run(qtbot, fast):
 
 def test_runs_that_come_together_fit_the_columns_once(qtbot, window, monkeypatch):
     """A sweep's runs are kept one by one; fitting the columns asks every row for its text
-    (the table's fingerprint among them), so it waits for the last of them."""
+    (the table's fingerprint among them), so it waits for the last of them, however many."""
     table = window.runs_panel.table
     fitted: list[int] = []
-    monkeypatch.setattr(table, "resizeColumnsToContents", lambda: fitted.append(1))
+    fit = table.resizeColumnsToContents
+    monkeypatch.setattr(table, "resizeColumnsToContents",
+                        lambda: (fitted.append(window.runs_panel.model.rowCount()), fit()))
     config = window.document.config
-    for _ in range(4):
+    for _ in range(12):  # more than the five runs after which widths are left as they are
         window.document.runs.add(config, "0000abcd", initial_state(note_table(), config),
                                  History(False))
     assert fitted == []
-    qtbot.waitUntil(lambda: fitted == [1])
-    assert window.runs_panel.model.rowCount() == 4
+    qtbot.waitUntil(lambda: fitted == [12])
+    label = window.runs_panel.model.headerData(2, Qt.Orientation.Horizontal)
+    assert label == "Label" and table.columnWidth(2) < 100  # fitted: "run 12" is narrow
+    window.document.runs.add(config, "0000abcd", initial_state(note_table(), config),
+                             History(False))
+    qtbot.waitUntil(lambda: not window.runs_panel._fit_timer.isActive())
+    assert fitted == [12]  # the widths hold from then on
