@@ -39,12 +39,16 @@ class Title(pg.LabelItem):
 
     pyqtgraph's title asks for its whole text's width as the plot's least width, so a plot
     squeezed by a small window or a splitter laid its items out wider than itself, and the
-    last of them (the boundary's colour scale) went off its right edge."""
+    last of them (the boundary's colour scale) went off its right edge.
+
+    Titles are plain text here (pyqtgraph takes HTML): the text is measured and cut as it
+    reads, in the title's size (``size`` in pt or px; not bold or another family)."""
 
     _full: str | None = None
     _metrics: QFontMetricsF | None = None  # the title's font, known at setText
     _whole = 0.0  # the whole title's width in that font
     _fitting = False
+    _laid_out = False  # given a size by its layout yet (before that, its width says nothing)
     _hints: tuple | None = None
 
     def setText(self, text, **args) -> None:  # noqa: N802 (pyqtgraph's name)
@@ -75,12 +79,15 @@ class Title(pg.LabelItem):
         return self._whole
 
     def _fitted(self) -> str:
-        room = self.width() - 2 * self.item.document().documentMargin()
-        if room <= 0 or self.whole_width() <= room:
+        if not self._laid_out:  # its first size fits it again
+            return self._full
+        room = max(0.0, self.width() - 2 * self.item.document().documentMargin())
+        if self.whole_width() <= room:
             return self._full
         return self._metrics.elidedText(self._full, Qt.TextElideMode.ElideRight, room)
 
     def resizeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        self._laid_out |= event is not None  # pyqtgraph calls it with None after a new text
         if not self._fitting and self._full:
             shown = self._fitted()
             if shown != self.text:
@@ -89,7 +96,9 @@ class Title(pg.LabelItem):
                     pg.LabelItem.setText(self, shown)  # the same style; the whole text is kept
                 finally:
                     self._fitting = False
-                self.setToolTip(self._full if shown != self._full else "")
+            tip = self._full if shown != self._full else ""
+            if tip != self.toolTip():
+                self.setToolTip(tip)
         super().resizeEvent(event)
 
     def updateMin(self) -> None:  # noqa: N802 (pyqtgraph's name)
@@ -119,6 +128,7 @@ class Plot(pg.PlotWidget):
     def __init__(self, parent=None, axis_kinds: dict[str, type[Axis]] | None = None,
                  **kwargs) -> None:
         kinds = axis_kinds or {}
+        title = kwargs.pop("title", None)  # set on the Title below
         super().__init__(parent, axisItems={side: kinds.get(side, Axis)(side)
                                             for side in ORIENTATIONS}, **kwargs)
         item = self.getPlotItem()
@@ -133,4 +143,4 @@ class Plot(pg.PlotWidget):
         theirs.deleteLater()
         item.titleLabel = Title("", parent=item, size="11pt")  # pyqtgraph's title size
         item.layout.addItem(item.titleLabel, 0, 1)
-        item.setTitle(None)
+        item.setTitle(title)

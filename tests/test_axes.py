@@ -86,3 +86,37 @@ def test_the_same_title_set_again_is_not_laid_out_again(qtbot):
     item.setTitle("Rows on the sigmoid", size="8pt")  # a new text
     assert len(count) >= 2
     assert item.titleLabel.full_text() == "Rows on the sigmoid"
+
+
+def test_a_titles_tooltip_follows_what_is_cut_and_its_text_never_spills(qtbot):
+    from gui.axes import Plot
+
+    plot = Plot()
+    qtbot.addWidget(plot)
+    plot.resize(420, 300)
+    plot.show()
+    qtbot.waitExposed(plot)
+    title = plot.getPlotItem().titleLabel
+    long = "Where the neuron says 0 and 1 (2,000 of 3,000 rows drawn) and a good deal more"
+    plot.getPlotItem().setTitle(long)
+    qtbot.waitUntil(lambda: title.shown_text().endswith("…"))
+    assert title.toolTip() == long
+    plot.getPlotItem().setTitle("Short")  # it fits: nothing cut, no tooltip
+    qtbot.waitUntil(lambda: title.shown_text() == "Short")
+    assert title.toolTip() == ""
+    plot.getPlotItem().setTitle(long)
+    margins = 2 * title.item.document().documentMargin()
+    for width in (200, 110, 60, 30, 20):  # down to a title of no width at all
+        plot.resize(width, 300)
+        qtbot.waitUntil(lambda w=width: plot.width() == w)
+        qtbot.waitUntil(lambda: title.item.boundingRect().width() <= title.width() + margins + 0.5)
+        assert title.toolTip() == long
+
+
+def test_a_title_given_when_the_plot_is_made_is_shown(qtbot):
+    from gui.axes import Plot
+
+    plot = Plot(title="Given at once")
+    qtbot.addWidget(plot)
+    assert plot.getPlotItem().titleLabel.full_text() == "Given at once"
+    assert plot.getPlotItem().titleLabel.isVisible()
