@@ -194,12 +194,16 @@ class SigmoidPlot(Plot):
         rest) if that clears them, and goes if nothing does."""
         view = self.getPlotItem().getViewBox()
         (x0, x1), (y0, y1) = view.viewRange()
-        if not len(self._z) or view.width() <= 0 or view.height() <= 0 or x1 <= x0 or y1 <= y0:
-            self._show_legend_words("long")  # no rows to cover
-            self.legend.setVisible(True)
-            return
-        across = (self._z - x0) / (x1 - x0) * view.width()
-        down = (y1 - sigmoid(self._z)) / (y1 - y0) * view.height()
+        if view.width() <= 0 or view.height() <= 0 or x1 <= x0 or y1 <= y0:
+            return  # not laid out yet
+        if len(self._z):
+            across = (self._z - x0) / (x1 - x0) * view.width()
+            down = (y1 - sigmoid(self._z)) / (y1 - y0) * view.height()
+        else:  # no rows to cover: the legend only has to fit
+            across = down = np.empty(0)
+            if (self.legend_words == "long" and self.legend.isVisible()
+                    and _LEGEND_GAP + self.legend.boundingRect().width() <= view.width()):
+                return  # as it is (measuring the words would cost the window's start)
 
         def clear(words: str) -> bool:
             right = _LEGEND_GAP + self._legend_width(words) + _POINT_RADIUS
