@@ -52,13 +52,14 @@ class Plane:
             return low - pad, high + pad
 
         y_range = span(features[:, y_column]) if y_column is not None else (-0.1, 1.1)
-        # Only the features off the plane are held (x and y are overwritten): the means of a
-        # million rows take 5 ms a column, at every edit; and a plane whose held values do
-        # not change with an edit of x or y keeps its view.
+        # Only the features off the plane are held (x and y are overwritten): a table with
+        # none needs no means (5 ms a column at a million rows, at every edit), and a plane
+        # whose held values do not change with an edit of x or y keeps its view.
         held = np.zeros(features.shape[1])
-        for j in range(features.shape[1]):
-            if j not in (x_column, y_column):
-                held[j] = np.clip(column_means(features[:, j:j + 1])[0], -LIMIT, LIMIT)
+        on_plane = [x_column] if y_column is None else [x_column, y_column]
+        if features.shape[1] > len(set(on_plane)):
+            held = np.clip(column_means(features), -LIMIT, LIMIT)
+            held[on_plane] = 0.0
         return cls(x_column, y_column, span(features[:, x_column]), y_range, held)
 
     def grid_features(self, resolution: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

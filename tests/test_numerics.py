@@ -83,15 +83,19 @@ def test_column_means_of_values_near_the_largest_float_do_not_overflow():
     assert means.tolist() == [top, -top]
 
 
-@given(st.integers(1, 40).flatmap(lambda rows: st.lists(
-    st.lists(st.floats(-1e6, 1e6), min_size=3, max_size=3), min_size=rows, max_size=rows)))
+@given(st.integers(1, 40).flatmap(lambda rows: st.integers(1, 12).flatmap(
+    lambda features: st.lists(st.lists(st.floats(-1e6, 1e6), min_size=features + 1,
+                                       max_size=features + 1),
+                              min_size=rows, max_size=rows))))
 def test_column_means_are_each_columns_mean(rows):
     """Each column's mean, whatever the layout of the array it is given (the table's
-    features are a strided view of its values)."""
+    features are a strided view of its values), a few columns or many."""
     from model.dataset import column_means
 
     values = np.array(rows, dtype=np.float64)
     features = values[:, :-1]
-    expected = [math.fsum(features[:, j]) / len(features) for j in range(2)]
+    expected = [math.fsum(features[:, j]) / len(features) for j in range(features.shape[1])]
     assert column_means(features) == pytest.approx(expected, rel=1e-12, abs=1e-6)
     assert np.array_equal(column_means(features), column_means(np.ascontiguousarray(features)))
+    assert np.all((features.min(axis=0) <= column_means(features))
+                  & (column_means(features) <= features.max(axis=0)))
