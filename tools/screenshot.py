@@ -2,10 +2,10 @@
 
     python tools/screenshot.py [FOLDER]      (default: docs/)
 
-Writes screenshot.png (the note's table), weights.png (its error landscape, rewound),
-step.png (one more step, with its numbers), runs.png (a sweep of 25 runs drawn as bands),
-xor.png (a single neuron failing on XOR) and xor-fixed.png (the same after one cluster
-was Ctrl+clicked away: now it is separable).
+Writes screenshot.png (the note's table), small-window.png (the same at 900 x 600),
+weights.png (its error landscape, rewound), step.png (one more step, with its numbers),
+runs.png (a sweep of 25 runs drawn as bands), xor.png (a single neuron failing on XOR) and
+xor-fixed.png (the same after one cluster was Ctrl+clicked away: now it is separable).
 """
 from __future__ import annotations
 
