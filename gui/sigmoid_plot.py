@@ -196,14 +196,18 @@ class SigmoidPlot(Plot):
         (x0, x1), (y0, y1) = view.viewRange()
         if view.width() <= 0 or view.height() <= 0 or x1 <= x0 or y1 <= y0:
             return  # not laid out yet
-        if len(self._z):
-            across = (self._z - x0) / (x1 - x0) * view.width()
-            down = (y1 - sigmoid(self._z)) / (y1 - y0) * view.height()
-        else:  # no rows to cover: the legend only has to fit
-            across = down = np.empty(0)
-            if (self.legend_words == "long" and self.legend.isVisible()
-                    and _LEGEND_GAP + self.legend.boundingRect().width() <= view.width()):
-                return  # as it is (measuring the words would cost the window's start)
+        if not len(self._z):  # no rows to cover: the whole legend, if it fits the plot
+            if self.legend_words == "long" and "long" not in self._legend_widths:
+                width = self.legend.boundingRect().width()  # as it is: no measuring at start
+            else:
+                width = self._legend_width("long")
+            fits = _LEGEND_GAP + width <= view.width()
+            if fits:
+                self._show_legend_words("long")
+            self.legend.setVisible(fits)
+            return
+        across = (self._z - x0) / (x1 - x0) * view.width()
+        down = (y1 - sigmoid(self._z)) / (y1 - y0) * view.height()
 
         def clear(words: str) -> bool:
             right = _LEGEND_GAP + self._legend_width(words) + _POINT_RADIUS
