@@ -159,7 +159,7 @@ class SweepController(QObject):
             return str(exc)
         self.sweep_id += 1
         sweep = self.document.runs.next_sweep()
-        print_ = self.document.table_fingerprint()
+        print_ = self.document.table_fingerprint(dataset)
         self._numbers = []
         for config in configs:
             state = initial_state(dataset, config)

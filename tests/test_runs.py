@@ -327,3 +327,18 @@ def test_runs_that_come_together_fit_the_columns_once(qtbot, window, monkeypatch
                              History(False))
     qtbot.waitUntil(lambda: not window.runs_panel._fit_timer.isActive())
     assert fitted == [12]  # the widths hold from then on
+
+
+def test_the_tables_fingerprint_is_taken_from_a_copy_the_caller_already_has(monkeypatch):
+    """Train and a sweep have just copied the table: hashing it needs no second copy."""
+    from model.document import Document
+    from model.runs import fingerprint
+
+    document = Document(note_table())
+    expected = fingerprint(document.dataset())
+    given = document.dataset()
+    copies: list[int] = []
+    monkeypatch.setattr(document, "dataset", lambda: copies.append(1))
+    assert document.table_fingerprint(given) == expected
+    assert document.table_fingerprint() == expected  # kept until the next edit
+    assert copies == []
