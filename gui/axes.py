@@ -75,7 +75,7 @@ class Title(pg.LabelItem):
             elif size.endswith("px"):
                 font.setPixelSize(round(float(size[:-2])))
             self._metrics = QFontMetricsF(font)
-            self._whole = self._metrics.horizontalAdvance(self._full)
+            self._whole = self._metrics.horizontalAdvance(self._full or "")
         return self._whole
 
     def _fitted(self) -> str:
