@@ -31,14 +31,15 @@ SESSION_FILTER = f"Neuron Lab sessions (*{SUFFIX});;All files (*)"
 class FileActions(QObject):
     """Builds the File menu and does what its entries say, on the document.
 
-    ``plots`` are the widgets that Export can save as pictures, by menu label.
+    ``plots`` give the widgets that Export can save as pictures, by menu label (each a
+    function that returns it: the window's plots may be built after its menus).
     """
 
     #: a message for the status bar, and whether it is an error
     message = Signal(str, bool)
 
     def __init__(self, window: QWidget, document: Document, table_model: DatasetTableModel,
-                 runs: RunController, plots: dict[str, QWidget],
+                 runs: RunController, plots: dict[str, Callable[[], QWidget]],
                  cannot_show: Callable[[TrainConfig], str | None] = lambda config: None) -> None:
         super().__init__(window)
         self.cannot_show = cannot_show
@@ -81,7 +82,7 @@ class FileActions(QObject):
         self._fill_recent(settings.recent_files())
         menu.addSeparator()
         export = menu.addMenu("&Export")
-        entries = [(f"{label} as PNG or SVG…", lambda checked=False, p=plot: self.export_plot(p))
+        entries = [(f"{label} as PNG or SVG…", lambda checked=False, p=plot: self.export_plot(p()))
                    for label, plot in self.plots.items()]
         for text, slot in (
             *entries,

@@ -7,10 +7,13 @@ thread and which run is current.  Everything else here only shows what those hol
 """
 from __future__ import annotations
 
+import functools
+
 import numpy as np
-from PySide6.QtCore import QEvent, QSize, Qt, Signal, Slot
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QCloseEvent, QGuiApplication, QIcon, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QApplication,
     QFrame,
     QMainWindow,
     QProgressBar,
@@ -27,35 +30,53 @@ from model.document import Document
 from resources import ICON, Example
 
 from . import menus, settings
-from .boundary_plot import BoundaryPanel
 from .data_panel import DataPanel
 from .edit_history import EditHistory
-from .error_plot import ErrorPanel
 from .file_actions import FileActions
 from .first_paint import AfterFirstPaint
 from .parameters import MAX_SPEED, ParametersBox  # noqa: F401 (MAX_SPEED: public name)
-from .landscape_plot import LandscapePanel
 from .predict_panel import PredictPanel
-from .rewind import RewindCursor
 from .run_controller import RunController
-from .run_curves import RunCurves
-from .runs_panel import RunsPanel
-from .sigmoid_plot import SigmoidPlot
-from .step_panel import StepPanel
 from .sweep import SweepController, SweepDialog
 from .status_bar import StatusBar
 from .table_model import DatasetTableModel
-from .views import RunViews, StepViews, TableViews
+from .views import TableViews, show_run_buttons
 from .worker import TRACE_PACE
+
+#: What a person does to the window: with ``plots_later``, any of these arriving before the
+#: plots are built builds them first.
+_INPUT = frozenset({QEvent.Type.MouseButtonPress, QEvent.Type.MouseButtonDblClick,
+                    QEvent.Type.KeyPress, QEvent.Type.ShortcutOverride, QEvent.Type.Shortcut,
+                    QEvent.Type.Wheel, QEvent.Type.ContextMenu, QEvent.Type.DragEnter,
+                    QEvent.Type.Drop})
+
+
+def _with_plots(method):
+    """What needs the plots' half of the window builds it first, if it is still to come."""
+    @functools.wraps(method)
+    def with_plots(self, *args, **kwargs):
+        self.build_plots()
+        return method(self, *args, **kwargs)
+
+    return with_plots
 
 
 class MainWindow(QMainWindow):
-    """Neuron Lab's window, with the reference note's table loaded."""
+    """Neuron Lab's window, with the reference note's table loaded.
+
+    ``plots_later`` (how ``python main.py`` opens it): the window is shown with its table,
+    controls and menus first, and the plots' half (pyqtgraph, the plots and what draws
+    them) is built on the turn after that first paint, or at once if something is asked of
+    the window before then.  Importing pyqtgraph and building the plots took as long again
+    as all the rest of the window, so the window is on the screen sooner, and complete
+    about as soon as before.  Without it, ``MainWindow()`` is whole when made."""
 
     #: Emitted once when a run ends, completed or stopped, after the plot holds all of it.
     training_finished = Signal()
+    #: Emitted once, on the turn after the whole window, plots included, is first painted.
+    completed = Signal()
 
-    def __init__(self) -> None:
+    def __init__(self, plots_later: bool = False) -> None:
         super().__init__()
         self.resize(_first_size())
         self.setAcceptDrops(True)
@@ -65,25 +86,12 @@ class MainWindow(QMainWindow):
         self.table_model = DatasetTableModel(self.document, self.undo_stack, self)
         self.runs = RunController(self.document, self)
         self.sweeps = SweepController(self.document, self)
-        self._build_widgets()
-        self.run_views = RunViews(self.document, self.runs, self.error_plot,
-                                  (self.boundary_plot, self.table_model, self.predict_panel,
-                                   self.sigmoid_plot),
-                                  self.parameters, self)
-        self.table_views = TableViews(self.document, self.table_model, self.boundary_panel,
-                                      self.predict_panel, self.parameters, self.run_views,
-                                      self.sigmoid_plot, self)
-        self.run_views.busy_elsewhere = lambda: self.sweeps.running
-        self.run_curves = RunCurves(self.document, self.error_plot, self)
-        self.rewind_cursor = RewindCursor(self.document, self.error_plot, self)
-        self.runs_panel.can_show = lambda: ("Wait for the training to end (or press Stop)."
-                                            if self.is_running() else None)
-        self.step_views = StepViews(self.document, self.step_panel, self.table_model,
-                                    self.boundary_panel, self.sigmoid_plot, self)
-        self.step_views.table_view = self.table
+        self._plots_built = self._completed = False
+        self._input_watch: _BuildOnInput | None = None
+        self._build_controls()
         self.file_actions = FileActions(self, self.document, self.table_model, self.runs,
-                                        {"Error plot": self.error_plot,
-                                         "Boundary plot": self.boundary_plot},
+                                        {"Error plot": lambda: self.plots_part("error_plot"),
+                                         "Boundary plot": lambda: self.plots_part("boundary_plot")},
                                         self.parameters.cannot_show)
         self.file_actions.build_menu(self.menuBar().addMenu("&File"))
         menus.build(self)
@@ -92,18 +100,24 @@ class MainWindow(QMainWindow):
         if stored.value("window/geometry") is not None:
             self.restoreGeometry(stored.value("window/geometry"))
             self.resize(self.size().boundedTo(_first_size(1.0)))  # a smaller screen now
-        for key, splitter in self._splitters():
-            if stored.value(key) is not None:
-                splitter.restoreState(stored.value(key))
+        if stored.value("window/splitter") is not None:
+            self.main_splitter.restoreState(stored.value("window/splitter"))
         self.parameters.restore(stored)
         self.document.set_config(self.parameters.config())
+        self.table_views = TableViews(self.document, self.table_model, self.predict_panel,
+                                      self.parameters, self._update_run_buttons, self)
         self.table_views.refresh()
-        self.run_views.run_changed()
         self.update_title()
         self.show_message("Ready. Press Train (Ctrl+Return) to train the neuron on the table.")
-        AfterFirstPaint(self, self.runs.window_shown)  # then the kernel loads, off this thread
+        self.completed.connect(self.runs.window_shown)  # then the kernel loads, off this thread
+        if plots_later:
+            _PlotsAfterFirstPaint(self)
+        else:
+            self.build_plots()
 
-    def _build_widgets(self) -> None:
+    def _build_controls(self) -> None:
+        """The left half (the parameters, Ask the neuron, the table), the status bar, and a
+        place for the plots."""
         self.data_panel = DataPanel(self.table_model)
         self.table = self.data_panel.table
         self.message_strip = self.data_panel.message_strip
@@ -129,6 +143,40 @@ class MainWindow(QMainWindow):
         left_layout.setContentsMargins(0, 0, 0, 0)
         left_layout.addWidget(self.controls_scroll)
         left_layout.addWidget(self.data_panel, 1)
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.main_splitter = splitter
+        splitter.addWidget(left)
+        splitter.addWidget(QWidget(objectName="plotsToCome"))  # build_plots puts them here
+        # Both sides give and take width as the window changes size (the left a little less).
+        splitter.setStretchFactor(0, 2)
+        splitter.setStretchFactor(1, 3)
+        splitter.setSizes([600, 800])  # room for the table's five columns at 1,200 px wide
+        self.setCentralWidget(splitter)
+        # Shown only while a run goes.
+        self.progress = QProgressBar(maximumWidth=200, maximum=1000, textVisible=False, visible=False)
+        self.setStatusBar(StatusBar())
+        self.status_label = self.statusBar().counter
+        self.statusBar().addPermanentWidget(self.progress)
+
+    def build_plots(self) -> None:
+        """The plots' half of the window and what keeps it drawn (once; at once when made
+        without ``plots_later``)."""
+        if self._plots_built:
+            return
+        self._plots_built = True
+        if self._input_watch is not None:
+            self._input_watch.stop()
+            self._input_watch = None
+        from .boundary_plot import BoundaryPanel
+        from .error_plot import ErrorPanel
+        from .landscape_plot import LandscapePanel
+        from .rewind import RewindCursor
+        from .run_curves import RunCurves
+        from .runs_panel import RunsPanel
+        from .sigmoid_plot import SigmoidPlot
+        from .step_panel import StepPanel
+        from .views import RunViews, StepViews
+
         self.boundary_panel = BoundaryPanel()
         self.boundary_plot = self.boundary_panel.plot
         self.error_panel = ErrorPanel()
@@ -174,53 +222,72 @@ class MainWindow(QMainWindow):
         plots.addWidget(pictures)
         plots.setSizes([420, 400])
         self.plot_splitter = plots
-        splitter = QSplitter(Qt.Orientation.Horizontal)
-        self.main_splitter = splitter
-        splitter.addWidget(left)
-        splitter.addWidget(plots)
-        # Both sides give and take width as the window changes size (the left a little less).
-        splitter.setStretchFactor(0, 2)
-        splitter.setStretchFactor(1, 3)
-        splitter.setSizes([600, 800])  # room for the table's five columns at 1,200 px wide
-        self.setCentralWidget(splitter)
-        # Shown only while a run goes.
-        self.progress = QProgressBar(maximumWidth=200, maximum=1000, textVisible=False, visible=False)
-        self.setStatusBar(StatusBar())
-        self.status_label = self.statusBar().counter
-        self.statusBar().addPermanentWidget(self.progress)
+        stored = settings.open_settings()
+        for key, splitter in self._splitters()[1:]:
+            if stored.value(key) is not None:
+                splitter.restoreState(stored.value(key))
+        # In the place kept for them, at the same size: on the screen, the table does not
+        # move when they come.
+        sizes = self.main_splitter.sizes()
+        self.main_splitter.replaceWidget(1, plots).deleteLater()
+        if self.isVisible():
+            self.main_splitter.setSizes(sizes)
+        self.run_views = RunViews(self.document, self.runs, self.error_plot,
+                                  (self.boundary_plot, self.table_model, self.predict_panel,
+                                   self.sigmoid_plot),
+                                  self.parameters, self)
+        self.run_views.busy_elsewhere = lambda: self.sweeps.running
+        self.run_curves = RunCurves(self.document, self.error_plot, self)
+        self.rewind_cursor = RewindCursor(self.document, self.error_plot, self)
+        self.runs_panel.can_show = lambda: ("Wait for the training to end (or press Stop)."
+                                            if self.is_running() else None)
+        self.step_views = StepViews(self.document, self.step_panel, self.table_model,
+                                    self.boundary_panel, self.sigmoid_plot, self)
+        self.step_views.table_view = self.table
+        self._connect_plots()
+        self.table_views.attach_plots(self.run_views, self.boundary_panel, self.sigmoid_plot)
+        self.run_views.run_changed()
+        self._training_changed()
+        if self.isVisible():
+            # Painted now rather than on a later turn: the moment the window is complete.
+            QApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
+            plots.repaint()
+            QTimer.singleShot(0, self._complete)
+        else:
+            AfterFirstPaint(self, self._complete)
+
+    @Slot()
+    def _complete(self) -> None:
+        if not self._completed:
+            self._completed = True
+            self.completed.emit()
+
+    def plots_part(self, name: str) -> QWidget:
+        """The window's widget ``name`` (an attribute's name), the plots' half built first
+        if it is still to come."""
+        self.build_plots()
+        return getattr(self, name)
+
+    def show_panel(self, name: str, shown: bool) -> None:
+        """View's entries: show or hide the panel ``name`` (an attribute's name)."""
+        self.plots_part(name).setVisible(shown)
+
+    def is_complete(self) -> bool:
+        """Whether the whole window, plots included, has been painted (``completed``)."""
+        return self._completed
 
     def _connect(self) -> None:
+        """What the left half, the menus and the status bar answer to."""
         doc = self.document
         doc.file_changed.connect(self.update_title)
         self.parameters.changed.connect(lambda: doc.set_config(self.parameters.config()))
         self.parameters.clamped.connect(lambda text: self.show_message(text, True))
-        self.run_views.message.connect(self.show_message)
-        self.run_views.finished.connect(self.run_curves.fit_x)
-        self.runs.running_changed.connect(self.run_curves.set_training)
-        # Every view shows the run's end before training_finished is announced (the step
-        # views otherwise redraw on the next turn of the event loop).
-        self.run_views.finished.connect(self.step_views.refresh)
-        self.run_views.finished.connect(self.training_finished)
         self.train_button.clicked.connect(self.train)
         self.stop_button.clicked.connect(self.stop)
         self.continue_button.clicked.connect(self.continue_training)
         self.reset_button.clicked.connect(self.reset)
-        self.step_panel.step_requested.connect(self.step)
-        self.runs_panel.message.connect(self.show_message)
-        self.rewind_cursor.message.connect(self.show_message)
-        self.landscape_panel.message.connect(self.show_message)
-        self.landscape_panel.start_requested.connect(self.start_from)
-        self.runs_panel.sweep_requested.connect(self.open_sweep_dialog)
-        self.runs_panel.bands_toggled.connect(self.run_curves.set_bands)
         self.sweeps.message.connect(self.show_message)
-        self.sweeps.grew.connect(self.run_curves.mark_changed)
         self.sweeps.running_changed.connect(self._sweep_running)
-        self.sweeps.ended.connect(self.run_curves.fit_x)
-        self.sweeps.ended.connect(self.training_finished)
-        self.step_panel.message.connect(self.show_message)
-        # What waits while anything trains, a run or a sweep alike: one place decides it.
-        self.runs.running_changed.connect(self._training_changed)
-        self.sweeps.running_changed.connect(self._training_changed)
         self.runs.status.connect(self.status_label.setText)
         # The counter describes the run shown (none after Reset, or when put away with the
         # table it belonged to), and the checkpoint rewound to.
@@ -229,8 +296,6 @@ class MainWindow(QMainWindow):
         self.runs.message.connect(self.show_message)
         self.runs.fraction.connect(lambda f: self.progress.setValue(int(1000 * f)))
         self.runs.running_changed.connect(self.progress.setVisible)
-        # A run that ended (or was stopped early) is shown whole: the axis ends at its data.
-        self.runs.ended.connect(lambda end: self.error_plot.fit())
         self.table_model.edit_refused.connect(lambda text: self.show_message(text, True))
         # An error stays above the table until the next edit or a later action succeeds.
         doc.table_changed.connect(lambda change: self.message_strip.clear())
@@ -240,13 +305,40 @@ class MainWindow(QMainWindow):
         self.file_actions.message.connect(self._file_message)
         self.undo_stack.cleanChanged.connect(self.update_title)
         self.undo_stack.trimmed.connect(self.show_message)
-        self.boundary_plot.add_point_requested.connect(self.add_point)
-        self.boundary_plot.delete_row_requested.connect(self.delete_row)
         # The keypad's Enter as well as Return (the menu's shortcut takes Return).
         QShortcut(QKeySequence("Ctrl+Enter"), self, activated=self.train)
 
+    def _connect_plots(self) -> None:
+        """What the plots and the views that draw them answer to."""
+        self.run_views.message.connect(self.show_message)
+        self.run_views.finished.connect(self.run_curves.fit_x)
+        self.runs.running_changed.connect(self.run_curves.set_training)
+        # Every view shows the run's end before training_finished is announced (the step
+        # views otherwise redraw on the next turn of the event loop).
+        self.run_views.finished.connect(self.step_views.refresh)
+        self.run_views.finished.connect(self.training_finished)
+        self.step_panel.step_requested.connect(self.step)
+        self.runs_panel.message.connect(self.show_message)
+        self.rewind_cursor.message.connect(self.show_message)
+        self.landscape_panel.message.connect(self.show_message)
+        self.landscape_panel.start_requested.connect(self.start_from)
+        self.runs_panel.sweep_requested.connect(self.open_sweep_dialog)
+        self.runs_panel.bands_toggled.connect(self.run_curves.set_bands)
+        self.sweeps.grew.connect(self.run_curves.mark_changed)
+        self.sweeps.ended.connect(self.run_curves.fit_x)
+        self.sweeps.ended.connect(self.training_finished)
+        self.step_panel.message.connect(self.show_message)
+        # What waits while anything trains, a run or a sweep alike: one place decides it.
+        self.runs.running_changed.connect(self._training_changed)
+        self.sweeps.running_changed.connect(self._training_changed)
+        # A run that ended (or was stopped early) is shown whole: the axis ends at its data.
+        self.runs.ended.connect(lambda end: self.error_plot.fit())
+        self.boundary_plot.add_point_requested.connect(self.add_point)
+        self.boundary_plot.delete_row_requested.connect(self.delete_row)
+
     # -- actions ---------------------------------------------------------------------------
     @Slot()
+    @_with_plots
     def train(self) -> None:
         """A fresh, seeded run on a copy of the table as it is now."""
         if self.is_running():
@@ -255,6 +347,7 @@ class MainWindow(QMainWindow):
         self.runs.train(self.parameters.pace())
 
     @Slot(bool)
+    @_with_plots
     def step(self, to_checkpoint: bool = False) -> None:
         """One iteration with every number shown (or the iterations to the next checkpoint,
         the last one shown); the first after Reset, or before any run, starts a fresh model."""
@@ -269,6 +362,7 @@ class MainWindow(QMainWindow):
         self.plot_tabs.setCurrentIndex(1 if slow else 0)
 
     @Slot()
+    @_with_plots
     def continue_training(self) -> None:
         """More iterations of the current run, on the same random stream."""
         if self.is_running():
@@ -277,6 +371,7 @@ class MainWindow(QMainWindow):
         self.runs.continue_run(self.iterations_spin.value(), self.parameters.pace())
 
     @Slot()
+    @_with_plots
     def stop(self) -> None:
         """Stop the run or the sweep (Esc); with nothing running, Esc ends a rewind."""
         if not self.is_running() and self.document.rewound is not None:
@@ -285,6 +380,7 @@ class MainWindow(QMainWindow):
         self.runs.stop()
         self.sweeps.stop()
 
+    @_with_plots
     def start_sweep(self, alphas, seeds, jobs: int | None = None) -> str | None:
         """Train every learning rate in ``alphas`` with every seed in ``seeds`` (the other
         parameters as set), in parallel, as "Train several…" does; each run is kept,
@@ -296,6 +392,7 @@ class MainWindow(QMainWindow):
         return self.sweeps.start(alphas, seeds, jobs)
 
     @Slot()
+    @_with_plots
     def open_sweep_dialog(self) -> None:
         if self.is_running():
             self._refuse("Wait for the training to end (or press Stop) first.")
@@ -329,9 +426,12 @@ class MainWindow(QMainWindow):
         self.show_message(text, True)
         return text
 
+    def _update_run_buttons(self) -> None:
+        show_run_buttons(self.parameters, self.document, self.runs, self.sweeps.running)
+
     @Slot(bool)
     def _sweep_running(self, running: bool) -> None:
-        self.run_views.update_buttons()
+        self._update_run_buttons()
         self.progress.setVisible(False)
 
     def _training_changed(self) -> None:
@@ -344,6 +444,7 @@ class MainWindow(QMainWindow):
         self.rewind_cursor.set_enabled(idle)
 
     @Slot()
+    @_with_plots
     def reset(self) -> None:
         if not self.runs.running:
             self.runs.forget()
@@ -364,6 +465,7 @@ class MainWindow(QMainWindow):
             self.message_strip.clear()  # a file action succeeded: an older file error is past
         self.show_message(text, error)
 
+    @_with_plots
     def rewind_to(self, iteration: int | None) -> str | None:
         """Show the model of the current run's checkpoint at ``iteration`` everywhere (the
         boundary, the table's columns, Ask the neuron, the landscape, the sigmoid view, the
@@ -376,6 +478,7 @@ class MainWindow(QMainWindow):
         return reason
 
     @Slot(object)
+    @_with_plots
     def start_from(self, params) -> str | None:
         """A new run starting from the weights and bias ``params`` (a click on the
         landscape); Continue trains it."""
@@ -394,16 +497,19 @@ class MainWindow(QMainWindow):
         run's latest); None without a run."""
         return self.document.shown_parameters()
 
+    @_with_plots
     def open_file(self, path: str) -> bool:
         """Open a data file or a session, as File > Open does, without a dialog (a data
         file's target is its last column, the one File > Open offers first)."""
         return self.file_actions.open_path(str(path), ask=False)
 
+    @_with_plots
     def save_session_to(self, path: str) -> bool:
         """Save the session as File > Save session does (during a run too)."""
         return self.file_actions.write_session(path)
 
     # -- the data ------------------------------------------------------------------------------
+    @_with_plots
     def load_example(self, example: Example) -> None:
         """Replace the table with an example data set (undoable)."""
         try:
@@ -467,9 +573,13 @@ class MainWindow(QMainWindow):
         self.shutdown()
         super().closeEvent(event)
 
-    def _splitters(self):
-        return (("window/splitter", self.main_splitter), ("window/plots", self.plot_splitter),
-                ("window/pictures", self.picture_splitter))
+    def _splitters(self) -> list:
+        """The splitters whose places are kept, by their settings' keys (the plots' two
+        once they are built)."""
+        kept = [("window/splitter", self.main_splitter)]
+        if self._plots_built:
+            kept += [("window/plots", self.plot_splitter), ("window/pictures", self.picture_splitter)]
+        return kept
 
     def dragEnterEvent(self, event) -> None:  # noqa: N802 (Qt)
         if any(url.isLocalFile() for url in event.mimeData().urls()):
@@ -519,3 +629,40 @@ class _FittingScrollArea(QScrollArea):
     def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt)
         inner = self.widget().minimumSizeHint() if self.widget() is not None else QSize()
         return QSize(inner.width() + self.verticalScrollBar().sizeHint().width(), 80)
+
+
+class _PlotsAfterFirstPaint(QObject):
+    """With ``plots_later``: the plots are built on the turn after the window's first paint,
+    and from that paint on, a person's input builds them before it is handled."""
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self._window = window
+        window.installEventFilter(self)
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt's name)
+        if event.type() == QEvent.Type.Paint:
+            watched.removeEventFilter(self)
+            window = self._window
+            if not window._plots_built:
+                window._input_watch = _BuildOnInput(window)
+                QTimer.singleShot(0, window.build_plots)
+        return False
+
+
+class _BuildOnInput(QObject):
+    """Builds the window's plots when a person's input arrives, before the input is handled
+    (watching every event of the program, until stopped)."""
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self._window = window
+        QApplication.instance().installEventFilter(self)
+
+    def stop(self) -> None:
+        QApplication.instance().removeEventFilter(self)
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt's name)
+        if event.type() in _INPUT:
+            self._window.build_plots()  # it stops this
+        return False

@@ -60,11 +60,11 @@ def build(window: QMainWindow) -> None:
                 "nothing held out, the watching pace: the note's numbers again")
 
     view = bar.addMenu("&View")
-    for text, widget in (("&Ask the neuron", window.predict_panel),
-                         ("&Decision boundary", window.boundary_panel),
-                         ("&Sigmoid view", window.sigmoid_plot)):
+    for text, panel in (("&Ask the neuron", "predict_panel"),
+                        ("&Decision boundary", "boundary_panel"),
+                        ("&Sigmoid view", "sigmoid_plot")):
         action = QAction(text, window, checkable=True, checked=True)
-        action.toggled.connect(widget.setVisible)
+        action.toggled.connect(lambda shown, panel=panel: window.show_panel(panel, shown))
         view.addAction(action)
 
     examples = bar.addMenu("E&xamples")

@@ -11,21 +11,24 @@ from __future__ import annotations
 
 import time
 from functools import partial
+from typing import TYPE_CHECKING, Callable
 
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from model.dataset import column_means
 from model.document import Change, Document
 
-from .boundary_plot import BoundaryPanel
-from .error_plot import ErrorPlot
 from .parameters import ParametersBox
 from .predict_panel import PredictPanel
 from .run_controller import RunController
-from .sigmoid_plot import SigmoidPlot
-from .step_panel import StepPanel
 from .table_model import DatasetTableModel
 from .worker import RunEnd, RunEnded
+
+if TYPE_CHECKING:  # the plots' modules (and pyqtgraph) are imported when the plots are built
+    from .boundary_plot import BoundaryPanel
+    from .error_plot import ErrorPlot
+    from .sigmoid_plot import SigmoidPlot
+    from .step_panel import StepPanel
 
 
 #: During a run, the neuron's pictures are drawn one per turn of the event loop, this far apart.
@@ -239,32 +242,51 @@ class RunViews(QObject):
         label.setText(text)
 
     def update_buttons(self) -> None:
-        p, run = self.parameters, self.document.run
-        idle = not self.runs.running and not self.busy_elsewhere()
-        p.train_button.setEnabled(idle)
-        p.stop_button.setEnabled(not idle)
-        why_not = self.runs.why_not_continue()
-        p.continue_button.setEnabled(idle and why_not is None)
-        p.continue_button.setToolTip(why_not or p.CONTINUE_TIP)
-        p.reset_button.setEnabled(idle and run is not None)
+        show_run_buttons(self.parameters, self.document, self.runs, self.busy_elsewhere())
+
+
+def show_run_buttons(p: ParametersBox, document: Document, runs: RunController,
+                     busy_elsewhere: bool) -> None:
+    """Train, Stop, Continue and Reset, each enabled when it can do something now
+    (``busy_elsewhere``: something else, a sweep, trains)."""
+    idle = not runs.running and not busy_elsewhere
+    p.train_button.setEnabled(idle)
+    p.stop_button.setEnabled(not idle)
+    why_not = runs.why_not_continue()
+    p.continue_button.setEnabled(idle and why_not is None)
+    p.continue_button.setToolTip(why_not or p.CONTINUE_TIP)
+    p.reset_button.setEnabled(idle and document.run is not None)
 
 
 class TableViews(QObject):
-    """Redraws what shows the table once per event-loop turn after edits or new parameters."""
+    """Redraws what shows the table once per event-loop turn after edits or new parameters:
+    the table's held-out rows, Ask the neuron's features and the run buttons, and once the
+    window's plots are built (``attach_plots``), the boundary plot and the sigmoid view."""
 
     def __init__(self, document: Document, table_model: DatasetTableModel,
-                 boundary_panel: BoundaryPanel, predict_panel: PredictPanel,
-                 parameters: ParametersBox, run_views: RunViews,
-                 sigmoid_plot: SigmoidPlot | None = None, parent=None) -> None:
+                 predict_panel: PredictPanel, parameters: ParametersBox,
+                 update_buttons: Callable[[], None], parent=None) -> None:
         super().__init__(parent)
-        self.sigmoid_plot = sigmoid_plot
         self.document, self.table_model = document, table_model
-        self.boundary_panel, self.predict_panel = boundary_panel, predict_panel
-        self.parameters, self.run_views = parameters, run_views
+        self.predict_panel, self.parameters = predict_panel, parameters
+        self.update_buttons = update_buttons
+        self.boundary_panel: BoundaryPanel | None = None
+        self.sigmoid_plot: SigmoidPlot | None = None
+        self.run_views: RunViews | None = None
         self._columns_changed = True
         self._timer = QTimer(self, interval=0, singleShot=True, timeout=self.refresh)
         document.table_changed.connect(self._table_changed)
         document.config_changed.connect(self._config_changed)
+
+    def attach_plots(self, run_views: RunViews, boundary_panel: BoundaryPanel,
+                     sigmoid_plot: SigmoidPlot) -> None:
+        """The window's plots are built: they show the table from now on, and now."""
+        self.run_views, self.boundary_panel = run_views, boundary_panel
+        self.sigmoid_plot = sigmoid_plot
+        if not self._columns_changed:  # else refresh sets the columns everywhere
+            boundary_panel.set_columns(self.document.names[:-1])
+            run_views.show_neuron()
+        self.refresh()
 
     def _table_changed(self, change: Change) -> None:
         self._columns_changed |= change.kind == "reset"
@@ -280,15 +302,18 @@ class TableViews(QObject):
         if self._columns_changed:
             self._columns_changed = False
             names = doc.names[:-1]
-            self.boundary_panel.set_columns(names)
+            if self.boundary_panel is not None:
+                self.boundary_panel.set_columns(names)
             self.predict_panel.set_features(names, column_means(doc.values[:, :-1]))
-            self.run_views.show_neuron()
+            if self.run_views is not None:
+                self.run_views.show_neuron()
         mask = doc.held_out()
         self.table_model.set_held_out(mask)
-        self.boundary_panel.set_data(doc.values, doc.names, mask)
+        if self.boundary_panel is not None:
+            self.boundary_panel.set_data(doc.values, doc.names, mask)
         if self.sigmoid_plot is not None:
             self.sigmoid_plot.set_data(doc.values, mask)
-        self.run_views.update_buttons()
+        self.update_buttons()
 
 
 class StepViews(QObject):

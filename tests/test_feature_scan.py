@@ -12,7 +12,10 @@ from tests.conftest import ROOT
 PROBE = """
 import json, linecache, sys
 import gui.app  # installs the quicker check, as every start of the program does
-import gui.main_window  # the window's modules, pyqtgraph's among them
+import gui.main_window  # the window's modules
+# and the plots' (built once the window is on the screen), pyqtgraph's among them
+import gui.boundary_plot, gui.error_plot, gui.landscape_plot, gui.rewind  # noqa: E401
+import gui.run_curves, gui.runs_panel, gui.sigmoid_plot, gui.step_panel  # noqa: E401
 feature = sys.modules["shibokensupport.feature"]
 quick = feature._mod_uses_pyside
 # (before the comparison below, which asks PySide6's own check too)

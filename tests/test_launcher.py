@@ -142,9 +142,10 @@ def test_main_lets_blas_helper_threads_sleep_unless_the_person_chose(monkeypatch
     assert os.environ["OPENBLAS_THREAD_TIMEOUT"] == "12"
 
 
-def test_launch_collects_garbage_again_once_the_window_is_painted(qtbot):
-    """gui.app.run_gui keeps the collector off while the window is built; once it is painted
-    the collector is back on, with what start-up made frozen (out of its sight)."""
+def test_launch_collects_garbage_again_once_the_whole_window_is_painted(qtbot):
+    """gui.app.run_gui keeps the collector off while the window is built; once it is painted,
+    plots and all, the collector is back on, with what start-up made frozen (out of its
+    sight)."""
     import gc
 
     from gui import app as launch
@@ -154,10 +155,13 @@ def test_launch_collects_garbage_again_once_the_window_is_painted(qtbot):
         window = launch._open_window([])
         qtbot.addWidget(window)
         frozen_before = gc.get_freeze_count()
-        launch.AfterFirstPaint(window, launch._start_collecting)
+        launch.connect_collecting(window)
+        painted: list[bool] = []
+        launch.AfterFirstPaint(window, lambda: painted.append(gc.isenabled()))
         assert not gc.isenabled()
         qtbot.waitUntil(gc.isenabled)
-        assert gc.get_freeze_count() > frozen_before
+        assert painted == [False]  # the plots were still to come at the first paint
+        assert window.is_complete() and gc.get_freeze_count() > frozen_before
         window.close()
     finally:
         gc.enable()
