@@ -4,32 +4,77 @@ pyqtgraph's ``AxisItem`` sets its label's HTML again (a text layout) every time 
 changes, although the label only changes when its units' SI prefix does: 209 times as
 the window opened, 10-12 ms of every start (the 2-core Intel Xeon development machine),
 and again with every move of a plot during a run.  :class:`Axis` sets it when its text
-differs from the last set; everything else pyqtgraph does on a change (the axis' size,
-its ticks) is done as before.  :class:`Plot` is a pyqtgraph PlotWidget with these axes,
-and a :class:`Title` that gives way when the plot is narrow.
+differs from the last set, and shortens it when the axis is shorter; everything else
+pyqtgraph does on a change (the axis' size, its ticks) is done as before.  :class:`Plot`
+is a pyqtgraph PlotWidget with these axes, and a :class:`Title` that gives way when the
+plot is narrow.
 """
 from __future__ import annotations
 
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFontMetricsF
+from PySide6.QtGui import QFontMetricsF, QTextCursor
 
 ORIENTATIONS = ("left", "bottom", "right", "top")
 
 
 class Axis(pg.AxisItem):
-    """A pyqtgraph axis that lays its label out again only when the label changes."""
+    """A pyqtgraph axis that lays its label out again only when the label changes, and
+    shortens it with "…" when the axis is shorter than it (its tooltip then says the
+    whole label): pyqtgraph centres a label on its axis whatever its length, so a low plot
+    cut both ends of its rotated label off."""
 
-    _label_html: str | None = None
+    _label_html: str | None = None  # the whole label, as pyqtgraph writes it
+    _label_length = 0.0  # its length laid out
+    _label_cut: str | None = None  # the shortened text shown (None: the whole)
+    _label_whole = ""  # the whole label's text, and its font's metrics, once it was cut
+    _label_metrics: QFontMetricsF | None = None
 
     def _updateLabel(self) -> None:  # noqa: N802 (pyqtgraph's name)
         html = self.labelString()
         if html != self._label_html:
             self._label_html = html
+            self._label_cut = None
             self.label.setHtml(html)
+            self._label_length = self.label.boundingRect().width()
+            self._fit_label()
         self._adjustSize()
         self.picture = None
         self.update()
+
+    def resizeEvent(self, ev=None) -> None:  # noqa: N802 (Qt's name)
+        if self.label is not None and self._label_html is not None:
+            self._fit_label()
+        super().resizeEvent(ev)  # (places the label, centred on the axis)
+
+    def label_text(self) -> str:
+        """The label's text as shown."""
+        return self.label.toPlainText()
+
+    def _fit_label(self) -> None:
+        vertical = self.orientation in ("left", "right")
+        room = (self.size().height() if vertical else self.size().width())
+        room -= 2 * self.label.document().documentMargin()
+        cut = None
+        if room < self._label_length and self.size().width() > 0 and self.size().height() > 0:
+            if self._label_cut is None:  # the whole is shown: its text and font
+                self._label_whole = self.label.toPlainText().strip()
+                cursor = QTextCursor(self.label.document())
+                cursor.setPosition(1)
+                self._label_metrics = QFontMetricsF(cursor.charFormat().font())
+            cut = self._label_metrics.elidedText(self._label_whole, Qt.TextElideMode.ElideRight,
+                                                 max(0.0, room))
+        if cut != self._label_cut:
+            self._label_cut = cut
+            if cut is None:
+                self.label.setHtml(self._label_html)
+            else:
+                style = ";".join(f"{key}: {value}" for key, value in self.labelStyle.items())
+                text = cut.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+                self.label.setHtml(f"<span style='{style}'>{text}</span>")
+        tip = "" if cut is None else self._label_whole
+        if tip != self.toolTip():
+            self.setToolTip(tip)
 
 
 class Title(pg.LabelItem):

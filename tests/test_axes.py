@@ -120,3 +120,42 @@ def test_a_title_given_when_the_plot_is_made_is_shown(qtbot):
     qtbot.addWidget(plot)
     assert plot.getPlotItem().titleLabel.full_text() == "Given at once"
     assert plot.getPlotItem().titleLabel.isVisible()
+
+
+def test_a_label_longer_than_its_axis_is_shortened_and_its_tooltip_says_the_whole(qtbot):
+    """pyqtgraph centres a label on its axis whatever its length: a low plot cut both ends
+    of the rotated label off ("rror, all training row")."""
+    from gui.axes import Plot
+
+    plot = Plot()
+    qtbot.addWidget(plot)
+    axis = plot.getPlotItem().getAxis("left")
+    plot.getPlotItem().setLabel("left", "Error, all training rows")
+    plot.resize(400, 400)
+    plot.show()
+    qtbot.waitExposed(plot)
+    qtbot.waitUntil(lambda: axis.size().height() > 300)
+    assert axis.label_text().strip() == "Error, all training rows" and axis.toolTip() == ""
+    whole = axis.label.boundingRect().width()
+    margins = 2 * axis.label.document().documentMargin()
+    for height in (150, 110, 70, 40):
+        plot.resize(400, height)
+        qtbot.waitUntil(lambda: axis.size().height() < whole - margins)
+        qtbot.waitUntil(lambda: axis.label.boundingRect().width() <= axis.size().height() + 0.5)
+        shown = axis.label_text()
+        assert shown.endswith("…") or shown == ""  # (nothing, when not even "…" fits)
+        assert axis.toolTip() == "Error, all training rows"
+        # centred on the axis, inside it
+        top = axis.mapRectToScene(axis.label.mapRectToParent(axis.label.boundingRect())).top()
+        assert top >= axis.sceneBoundingRect().top() - 0.5
+    plot.resize(400, 150)
+    qtbot.waitUntil(lambda: axis.label_text().endswith("…"))
+    plot.getPlotItem().setLabel("left", "Error")  # a new label that fits
+    qtbot.waitUntil(lambda: axis.label_text().strip() == "Error")
+    assert axis.toolTip() == ""
+    plot.getPlotItem().setLabel("left", "Error, all training rows")  # one that does not
+    qtbot.waitUntil(lambda: axis.label_text().endswith("…"))
+    assert axis.toolTip() == "Error, all training rows"
+    plot.resize(400, 400)
+    qtbot.waitUntil(lambda: axis.label_text().strip() == "Error, all training rows")
+    assert axis.toolTip() == ""

@@ -95,3 +95,38 @@ def test_a_narrow_plot_shortens_its_title_and_keeps_its_colour_scale_inside(qtbo
     window.picture_splitter.setSizes([700, 300])
     qtbot.waitUntil(lambda: title.shown_text() == title.full_text())
     assert title.toolTip() == ""
+
+
+def test_no_axis_label_is_longer_than_its_axis_in_a_small_window(qtbot, window):
+    """At 900 x 600 the error plot's axis is lower than "Error, all training rows"."""
+    import pyqtgraph as pg
+
+    from gui.axes import Axis
+
+    window.speed_combo.setCurrentIndex(window.speed_combo.count() - 1)
+    with qtbot.waitSignal(window.training_finished, timeout=20_000):
+        window.train_button.click()
+    _resize(qtbot, window, 900, 600)
+
+    def axes():
+        for plot in window.findChildren(pg.PlotWidget):
+            if plot.isVisible():
+                for side in ("left", "bottom"):
+                    axis = plot.getPlotItem().getAxis(side)
+                    if isinstance(axis, Axis) and axis.isVisible() and axis.label.isVisible():
+                        yield axis
+
+    def length(axis):
+        return axis.size().height() if axis.orientation == "left" else axis.size().width()
+
+    error_axis = window.error_plot.getPlotItem().getAxis("left")
+    assert error_axis in list(axes())
+    try:
+        qtbot.waitUntil(lambda: all(a.label_text() == "" or  # no room even for "…"
+                                    a.label.boundingRect().width() <= length(a) + 0.5
+                                    for a in axes()))
+    except Exception:
+        raise AssertionError([(a.label_text(), a.label.boundingRect().width(), length(a))
+                              for a in axes()]) from None
+    assert error_axis.label_text().endswith("…")  # this one was cut
+    assert error_axis.toolTip().startswith("Error")
