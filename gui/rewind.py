@@ -45,6 +45,7 @@ class RewindCursor(QObject):
         self.enabled = True
         document.shown_changed.connect(self.follow)
         document.run_changed.connect(self.follow)
+        self.follow()  # the document may already show a checkpoint rewound to
 
     def set_enabled(self, enabled: bool) -> None:
         """Off while a run trains (the run shows where it is)."""

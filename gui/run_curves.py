@@ -63,6 +63,8 @@ class RunCurves(QObject):
         plot.scene().sigMouseMoved.connect(self._hover)
         # A legend entry with no line of its own: "… and N more runs".
         self._more = pg.PlotDataItem(pen=None)
+        if len(document.runs):  # made after runs were kept (the window's plots come later)
+            self._timer.start()
 
     @Slot(bool)
     def set_training(self, on: bool) -> None:

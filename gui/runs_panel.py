@@ -86,7 +86,7 @@ class RunsTableModel(QAbstractTableModel):
         super().__init__(parent)
         self.document = document
         self._runs: list[KeptRun] = list(document.runs)
-        self._current: int | None = None
+        self._current: int | None = None if document.run is None else document.run.number
         document.runs.changed.connect(self._reset)
         document.runs.updated.connect(self._updated)
         document.run_changed.connect(self._current_changed)
@@ -389,6 +389,8 @@ class RunsPanel(QWidget):
         document.runs.changed.connect(self._runs_changed)
         document.runs.updated.connect(lambda number: self._runs_changed())
         document.run_changed.connect(self.select_current)
+        if len(document.runs):  # made after runs were kept (the window's plots come later)
+            self._runs_changed()
 
     def _fit_columns(self) -> None:
         # Fitting asks every row for its text: done until a fit has seen five runs (a

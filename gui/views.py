@@ -337,6 +337,11 @@ class StepViews(QObject):
         document.run_progressed.connect(self._progressed)
         document.shown_changed.connect(self._timer.start)
         document.table_changed.connect(self._table_changed)
+        # Shows the document as it is when made (the window's plots may come after a table
+        # or a session was opened).
+        step_panel.set_parameter_count(document.n_features)
+        if document.run is not None:
+            self._timer.start()
 
     def _progressed(self, checkpoints) -> None:
         if self.document.step is not self._step:
