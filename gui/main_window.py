@@ -43,6 +43,9 @@ from .table_model import DatasetTableModel
 from .views import TableViews, show_run_buttons
 from .worker import TRACE_PACE
 
+#: The main splitter's first sizes: room for the table's five columns at 1,200 px wide.
+MAIN_SIZES = [600, 800]
+
 #: What a person does to the window: with ``plots_later``, any of these arriving before the
 #: plots are built builds them first.
 _INPUT = frozenset({QEvent.Type.MouseButtonPress, QEvent.Type.MouseButtonDblClick,
@@ -87,6 +90,7 @@ class MainWindow(QMainWindow):
         self.runs = RunController(self.document, self)
         self.sweeps = SweepController(self.document, self)
         self._plots_built = self._completed = False
+        self._painted = False  # (set with plots_later at the first paint)
         self._input_watch: _BuildOnInput | None = None
         self._build_controls()
         self.file_actions = FileActions(self, self.document, self.table_model, self.runs,
@@ -150,7 +154,7 @@ class MainWindow(QMainWindow):
         # Both sides give and take width as the window changes size (the left a little less).
         splitter.setStretchFactor(0, 2)
         splitter.setStretchFactor(1, 3)
-        splitter.setSizes([600, 800])  # room for the table's five columns at 1,200 px wide
+        splitter.setSizes(MAIN_SIZES)
         self.setCentralWidget(splitter)
         # Shown only while a run goes.
         self.progress = QProgressBar(maximumWidth=200, maximum=1000, textVisible=False, visible=False)
@@ -163,10 +167,21 @@ class MainWindow(QMainWindow):
         without ``plots_later``)."""
         if self._plots_built:
             return
-        self._plots_built = True
+        self._plots_built = True  # once, even if it fails: not a second half-built copy
         if self._input_watch is not None:
             self._input_watch.stop()
             self._input_watch = None
+        try:
+            self._build_plots()
+        except Exception as error:
+            # Built later than the rest of the window, a failure would otherwise only be
+            # written where a person does not look; the collector must come back on too.
+            self.show_message(f"The plots could not be made ({type(error).__name__}: "
+                              f"{error}). Please report this.", True)
+            self._complete()
+            raise
+
+    def _build_plots(self) -> None:
         from .boundary_plot import BoundaryPanel
         from .error_plot import ErrorPanel
         from .landscape_plot import LandscapePanel
@@ -227,11 +242,15 @@ class MainWindow(QMainWindow):
             if stored.value(key) is not None:
                 splitter.restoreState(stored.value(key))
         # In the place kept for them, at the same size: on the screen, the table does not
-        # move when they come.
-        sizes = self.main_splitter.sizes()
+        # move when they come.  (A splitter keeps a side's stretch in its widget's policy.)
         self.main_splitter.replaceWidget(1, plots).deleteLater()
-        if self.isVisible():
-            self.main_splitter.setSizes(sizes)
+        self.main_splitter.setStretchFactor(1, 3)
+        # and its sizes set again, with the plots' own least size (a side left collapsed
+        # stays collapsed)
+        if stored.value("window/splitter") is not None:
+            self.main_splitter.restoreState(stored.value("window/splitter"))
+        else:
+            self.main_splitter.setSizes(MAIN_SIZES)
         self.run_views = RunViews(self.document, self.runs, self.error_plot,
                                   (self.boundary_plot, self.table_model, self.predict_panel,
                                    self.sigmoid_plot),
@@ -248,12 +267,12 @@ class MainWindow(QMainWindow):
         self.table_views.attach_plots(self.run_views, self.boundary_panel, self.sigmoid_plot)
         self.run_views.run_changed()
         self._training_changed()
-        if self.isVisible():
+        if self._painted:
             # Painted now rather than on a later turn: the moment the window is complete.
             QApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
             plots.repaint()
             QTimer.singleShot(0, self._complete)
-        else:
+        else:  # (shown, perhaps, but not painted yet)
             AfterFirstPaint(self, self._complete)
 
     @Slot()
@@ -523,6 +542,7 @@ class MainWindow(QMainWindow):
         self.show_message(f"{example.title}: {example.teaches}.")
 
     @Slot(float, float, float)
+    @_with_plots
     def add_point(self, x: float, y: float, target: float) -> None:
         """A row at (x, y) on the boundary plot's plane, other features at their mean."""
         plane = self.boundary_plot.plane
@@ -644,10 +664,16 @@ class _PlotsAfterFirstPaint(QObject):
         if event.type() == QEvent.Type.Paint:
             watched.removeEventFilter(self)
             window = self._window
+            window._painted = True
             if not window._plots_built:
                 window._input_watch = _BuildOnInput(window)
-                QTimer.singleShot(0, window.build_plots)
+                QTimer.singleShot(0, self._build)
         return False
+
+    @Slot()
+    def _build(self) -> None:
+        if self._window.isVisible():  # not for a window closed at once: it would only wait
+            self._window.build_plots()
 
 
 class _BuildOnInput(QObject):

@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import Slot
-from PySide6.QtWidgets import QDoubleSpinBox, QFormLayout, QGroupBox, QLabel
+from PySide6.QtCore import Qt, Slot
+from PySide6.QtWidgets import QDoubleSpinBox, QFormLayout, QGroupBox, QLabel, QWidget
 
 from model import predict
 
@@ -35,14 +35,20 @@ class PredictPanel(QGroupBox):
             self._form.removeRow(0)
         self._spins = []
         self._held = np.asarray(values, dtype=np.float64)[MAX_INPUTS:]
+        before = self._tab_stop_before()
         for name, value in zip(names[:MAX_INPUTS], values[:MAX_INPUTS]):
             spin = QDoubleSpinBox()
             spin.setRange(-1e9, 1e9)
             spin.setDecimals(4)
             spin.setValue(float(value))
             spin.setToolTip(f"A value for the feature {name}")
+            spin.setObjectName("askInput")
             spin.valueChanged.connect(self._update)
             self._form.addRow(f"{name}:", spin)
+            # Tab reaches the inputs where they are, after the panel's place: new widgets
+            # would otherwise come last (after the table, or after the plots).
+            if before is not None:
+                QWidget.setTabOrder(self._spins[-1] if self._spins else before, spin)
             self._spins.append(spin)
         if len(names) > MAX_INPUTS:
             note = QLabel(f"The first {MAX_INPUTS} of {len(names):,} features; the others "
@@ -53,6 +59,15 @@ class PredictPanel(QGroupBox):
         self.answer.setObjectName("predictAnswer")
         self._form.addRow(self.answer)
         self._update()
+
+    def _tab_stop_before(self) -> QWidget | None:
+        """The last widget Tab stops at before this panel (None: none before it)."""
+        widget = self.previousInFocusChain()
+        while widget is not self:
+            if widget.focusPolicy() & Qt.FocusPolicy.TabFocus and not self.isAncestorOf(widget):
+                return widget
+            widget = widget.previousInFocusChain()
+        return None
 
     def set_neuron(self, weights: np.ndarray | None, bias: float = 0.0, scaling=None) -> None:
         """The neuron to ask; ``scaling`` (a :class:`model.scaling.Scaling`) when it was
