@@ -29,6 +29,17 @@ class Axis(pg.AxisItem):
     _label_cut: str | None = None  # the shortened text shown (None: the whole)
     _label_whole = ""  # the whole label's text, and its font's metrics, once it was cut
     _label_metrics: QFontMetricsF | None = None
+    _label_short: str | None = None  # a shorter wording, shown before cutting the whole
+
+    def set_short_label(self, text: str | None) -> None:
+        """A shorter wording of the label ("Error" for "Error, all training rows"), shown
+        when the whole does not fit and this does (cut only if it does not fit either)."""
+        if text != self._label_short:
+            self._label_short = text
+            self._label_cut = None
+            if self._label_html is not None:
+                self.label.setHtml(self._label_html)
+                self._fit_label()
 
     def _updateLabel(self) -> None:  # noqa: N802 (pyqtgraph's name)
         html = self.labelString()
@@ -62,8 +73,9 @@ class Axis(pg.AxisItem):
                 cursor = QTextCursor(self.label.document())
                 cursor.setPosition(1)
                 self._label_metrics = QFontMetricsF(cursor.charFormat().font())
-            cut = self._label_metrics.elidedText(self._label_whole, Qt.TextElideMode.ElideRight,
-                                                 max(0.0, room))
+            # the shorter wording when there is one: whole if it fits, else cut too
+            cut = self._label_metrics.elidedText(self._label_short or self._label_whole,
+                                                 Qt.TextElideMode.ElideRight, max(0.0, room))
         if cut != self._label_cut:
             self._label_cut = cut
             if cut is None:

@@ -186,6 +186,7 @@ class ErrorPlot(Plot):
         item = self.getPlotItem()
         item.setLabel("bottom", "Iterations")
         item.setLabel("left", "Error, all training rows")
+        item.getAxis("left").set_short_label("Error")
         # Errors are read as they are: no "(x0.001)" scaling of the axis behind the numbers.
         item.getAxis("left").enableAutoSIPrefix(False)
         item.getAxis("bottom").enableAutoSIPrefix(False)
@@ -263,6 +264,9 @@ class ErrorPlot(Plot):
         else:
             text = ("Error, all training rows" if self._per_row is None
                     else "Mean error per row")  # the legend says which curve is which
+        axis = self.getPlotItem().getAxis("left")
+        # (said whole in the axis' tooltip when only this fits)
+        axis.set_short_label("Error (log)" if self.log_scale() else "Error")
         self.getPlotItem().setLabel("left", text)
 
     def expect_until(self, last_iteration: int) -> None:

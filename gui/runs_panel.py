@@ -253,6 +253,7 @@ class FinalErrorPlot(Plot):
         item.setTitle("Final error by learning rate", size="9pt")
         item.setLabel("bottom", "learning rate α")
         item.setLabel("left", "final error")
+        item.getAxis("left").set_short_label("error")
         item.setLogMode(x=True, y=False)
         item.showGrid(x=True, y=True, alpha=0.2)
         item.getAxis("left").enableAutoSIPrefix(False)

@@ -159,3 +159,23 @@ def test_a_label_longer_than_its_axis_is_shortened_and_its_tooltip_says_the_whol
     plot.resize(400, 400)
     qtbot.waitUntil(lambda: axis.label_text().strip() == "Error, all training rows")
     assert axis.toolTip() == ""
+
+
+def test_a_shorter_wording_comes_before_the_label_is_cut(qtbot):
+    from gui.axes import Plot
+
+    plot = Plot()
+    qtbot.addWidget(plot)
+    axis = plot.getPlotItem().getAxis("left")
+    plot.getPlotItem().setLabel("left", "Error, all training rows")
+    axis.set_short_label("Error")
+    plot.resize(400, 110)
+    plot.show()
+    qtbot.waitExposed(plot)
+    qtbot.waitUntil(lambda: axis.label_text() == "Error")  # the whole does not fit; this does
+    assert axis.toolTip() == "Error, all training rows"
+    plot.resize(400, 50)  # not even the shorter one fits: it is cut
+    qtbot.waitUntil(lambda: axis.label_text() in ("E…", "Er…", "Err…", "Erro…", "…", ""))
+    plot.resize(400, 400)
+    qtbot.waitUntil(lambda: axis.label_text().strip() == "Error, all training rows")
+    assert axis.toolTip() == ""
