@@ -4,8 +4,9 @@
 
 Writes screenshot.png (the note's table), small-window.png (the same at 900 x 600),
 weights.png (its error landscape, rewound), step.png (one more step, with its numbers),
-runs.png (a sweep of 25 runs drawn as bands), xor.png (a single neuron failing on XOR) and
-xor-fixed.png (the same after one cluster was Ctrl+clicked away: now it is separable).
+runs.png (a sweep of 25 runs drawn as bands), xor.png (a single neuron failing on XOR),
+xor-fixed.png (the same after one cluster was Ctrl+clicked away: now it is separable) and
+first-paint.png (the window at its first paint, before its plots come).
 """
 from __future__ import annotations
 
@@ -93,8 +94,23 @@ def main() -> None:
     window.grab().save(str(folder / "xor-fixed.png"))
     window.file_actions.confirm_discard = lambda: True  # a script: nothing to keep
     window.close()
+
+    # The window as python main.py first paints it: the plots come on the next turn.
+    from PySide6.QtCore import QEventLoop
+
+    from gui.first_paint import AfterFirstPaint
+
+    settings.use_folder(tempfile.mkdtemp())  # a first start's settings
+    first = MainWindow(plots_later=True)
+    first.resize(1400, 820)
+    loop = QEventLoop()
+    AfterFirstPaint(first, lambda: (first.grab().save(str(folder / "first-paint.png")),
+                                    loop.quit()))
+    first.show()
+    loop.exec()
+    first.close()
     names = ("screenshot.png", "small-window.png", "weights.png", "step.png", "runs.png",
-             "xor.png", "xor-fixed.png")
+             "xor.png", "xor-fixed.png", "first-paint.png")
     print("\n".join(str(folder / n) for n in names))
 
 
