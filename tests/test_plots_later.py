@@ -4,10 +4,6 @@ its table, controls and menus, and its plots are built on the turn after that fi
 the window comes sooner."""
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-
 import numpy as np
 import pytest
 from PySide6.QtCore import QEvent, QObject, Qt
@@ -17,7 +13,6 @@ from gui import main_window
 from gui.first_paint import AfterFirstPaint
 from gui.main_window import MainWindow
 from model import Dataset
-from tests.conftest import ROOT
 
 
 def later_window(qtbot) -> MainWindow:
@@ -25,39 +20,6 @@ def later_window(qtbot) -> MainWindow:
     qtbot.addWidget(window)
     window.resize(1280, 800)
     return window
-
-
-def test_the_window_is_painted_before_pyqtgraph_is_imported_and_has_its_plots_after(tmp_path):
-    """A fresh interpreter, as main.py starts: importing pyqtgraph and building the plots
-    took as long as the rest of the window; the window waits for neither."""
-    code = (
-        "import sys\n"
-        "from gui.app import AfterFirstPaint\n"
-        "from PySide6.QtWidgets import QApplication\n"
-        "app = QApplication([])\n"
-        "from gui import settings\n"
-        f"settings.use_folder({str(tmp_path)!r})\n"
-        "from gui.main_window import MainWindow\n"
-        "window = MainWindow(plots_later=True)\n"
-        "seen = []\n"
-        "AfterFirstPaint(window, lambda: seen.append('pyqtgraph' in sys.modules))\n"
-        "def completed():\n"
-        "    from PySide6.QtWidgets import QWidget\n"
-        "    names = ('errorPlot', 'boundaryPlot', 'sigmoidPlot', 'landscapePlot', 'runsTable',\n"
-        "             'stepPanel', 'stepButton')\n"
-        "    found = [n for n in names if window.findChild(QWidget, n) is not None]\n"
-        "    print(seen, 'pyqtgraph' in sys.modules, found == list(names))\n"
-        "    app.quit()\n"
-        "window.completed.connect(completed)\n"
-        "window.show()\n"
-        "app.exec()\n"
-        "window.shutdown()\n"
-    )
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
-    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, timeout=120, env=env,
-                         capture_output=True, text=True)
-    assert out.returncode == 0, out.stderr
-    assert out.stdout.strip().splitlines()[-1] == "[False] True True"
 
 
 def test_the_left_half_does_not_move_or_change_when_the_plots_come(qtbot):
