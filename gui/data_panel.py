@@ -46,6 +46,9 @@ class DataPanel(QGroupBox):
             | QAbstractItemView.EditTrigger.EditKeyPressed
             | QAbstractItemView.EditTrigger.AnyKeyPressed
         )
+        # Tab leaves the table (the arrow keys move in it), so the keyboard alone reaches
+        # what comes after it; while a cell is edited, Tab still goes on to the next cell.
+        self.table.setTabKeyNavigation(False)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         header.setDefaultSectionSize(92)

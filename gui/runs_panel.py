@@ -316,6 +316,7 @@ class RunsPanel(QWidget):
         self.table = QTableView(objectName="runsTable")
         self.table.setModel(self.proxy)
         self.table.setSortingEnabled(True)
+        self.table.setTabKeyNavigation(False)  # Tab goes on to the next control (as the data's)
         self.table.sortByColumn(1, Qt.SortOrder.AscendingOrder)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked

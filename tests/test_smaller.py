@@ -196,3 +196,34 @@ def test_typing_a_decimal_into_the_boxes_gives_what_was_typed(qtbot, window):
         QTest.keyClick(spin, Qt.Key.Key_Tab)
         assert spin.value() == value, (spin.objectName(), text, spin.value())
     assert window.document.config.alpha == 0.25 and window.document.config.test_fraction == 0.25
+
+
+def test_tab_leaves_the_tables_and_goes_on_to_the_next_cell_only_while_one_is_edited(qtbot, window):
+    """The keyboard alone reaches what comes after a table (it had to know Ctrl+Tab)."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QAbstractItemView, QApplication
+
+    window.show()
+    qtbot.waitExposed(window)
+    window.activateWindow()
+    table, model = window.table, window.table.model()
+    table.setFocus()
+    table.setCurrentIndex(model.index(0, 0))
+    qtbot.waitUntil(table.hasFocus)
+    QTest.keyClick(table, Qt.Key.Key_Tab)
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is window.add_row_button)
+    # Editing a cell, Tab keeps the value typed and edits the next cell.
+    table.setFocus()
+    table.setCurrentIndex(model.index(0, 0))
+    table.edit(model.index(0, 0))
+    editor = QApplication.focusWidget()
+    assert table.state() == QAbstractItemView.State.EditingState and editor is not table
+    editor.selectAll()
+    QTest.keyClicks(editor, "7")
+    QTest.keyClick(editor, Qt.Key.Key_Tab)
+    assert window.document.values[0, 0] == 7.0
+    assert table.currentIndex() == model.index(0, 1)
+    assert table.state() == QAbstractItemView.State.EditingState
+    # The runs table lets Tab go on too.
+    assert not window.runs_table.tabKeyNavigation()
