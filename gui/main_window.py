@@ -92,7 +92,7 @@ class MainWindow(QMainWindow):
         self.runs = RunController(self.document, self)
         self.sweeps = SweepController(self.document, self)
         self._plots_built = self._completed = False
-        self._painted = False  # (set with plots_later at the first paint)
+        self._painted = False  # (known with plots_later: set at the first paint)
         self._input_watch: _BuildOnInput | None = None
         self._build_controls()
         self.file_actions = FileActions(self, self.document, self.table_model, self.runs,
@@ -117,8 +117,19 @@ class MainWindow(QMainWindow):
         self.show_message("Ready. Press Train (Ctrl+Return) to train the neuron on the table.")
         self.completed.connect(self.runs.window_shown)  # then the kernel loads, off this thread
         if plots_later:
-            _PlotsAfterFirstPaint(self)
+            AfterFirstPaint(self, self._build_plots_if_open, at_paint=self._first_painted)
         else:
+            self.build_plots()
+
+    def _first_painted(self) -> None:
+        # From the first paint on, a person's input builds the plots before it is handled.
+        self._painted = True
+        if not self._plots_built:
+            self._input_watch = _BuildOnInput(self)
+
+    @Slot()
+    def _build_plots_if_open(self) -> None:
+        if self.isVisible():  # not for a window closed at once: it would only wait
             self.build_plots()
 
     def _build_controls(self) -> None:
@@ -256,8 +267,7 @@ class MainWindow(QMainWindow):
         self.run_views = RunViews(self.document, self.runs, self.error_plot,
                                   (self.boundary_plot, self.table_model, self.predict_panel,
                                    self.sigmoid_plot),
-                                  self.parameters, self)
-        self.run_views.busy_elsewhere = lambda: self.sweeps.running
+                                  self.parameters, self._update_run_buttons, self)
         self.run_curves = RunCurves(self.document, self.error_plot, self)
         self.rewind_cursor = RewindCursor(self.document, self.error_plot, self)
         self.runs_panel.can_show = lambda: ("Wait for the training to end (or press Stop)."
@@ -651,31 +661,6 @@ class _FittingScrollArea(QScrollArea):
     def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt)
         inner = self.widget().minimumSizeHint() if self.widget() is not None else QSize()
         return QSize(inner.width() + self.verticalScrollBar().sizeHint().width(), 80)
-
-
-class _PlotsAfterFirstPaint(QObject):
-    """With ``plots_later``: the plots are built on the turn after the window's first paint,
-    and from that paint on, a person's input builds them before it is handled."""
-
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
-        self._window = window
-        window.installEventFilter(self)
-
-    def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt's name)
-        if event.type() == QEvent.Type.Paint:
-            watched.removeEventFilter(self)
-            window = self._window
-            window._painted = True
-            if not window._plots_built:
-                window._input_watch = _BuildOnInput(window)
-                QTimer.singleShot(0, self._build)
-        return False
-
-    @Slot()
-    def _build(self) -> None:
-        if self._window.isVisible():  # not for a window closed at once: it would only wait
-            self._window.build_plots()
 
 
 class _BuildOnInput(QObject):

@@ -59,15 +59,16 @@ class RunViews(QObject):
     finished = Signal()
 
     def __init__(self, document: Document, runs: RunController, error_plot: ErrorPlot,
-                 neuron_views: tuple, parameters: ParametersBox, parent=None) -> None:
+                 neuron_views: tuple, parameters: ParametersBox,
+                 update_buttons: Callable[[], None], parent=None) -> None:
         super().__init__(parent)
         self.document, self.runs, self.error_plot = document, runs, error_plot
         self.neuron_views, self.parameters = neuron_views, parameters
+        #: the window's: Train, Stop, Continue and Reset as the run (and any sweep) allow
+        self.update_buttons = update_buttons
         self._neuron_dirty = False
         self._neuron_drawn = 0.0
         self._redraw = QTimer(self, interval=33, timeout=self._redraw_run)
-        #: set by the window: True while something else (a sweep) trains
-        self.busy_elsewhere = lambda: False
         # The neuron's pictures are drawn half a frame after the curve, not with it: Qt
         # paints every widget marked since its last paint in one go, and the curve, the
         # boundary and the table in one paint held the GUI thread two to three times as long
@@ -240,9 +241,6 @@ class RunViews(QObject):
             text += f"\nAccuracy: measuring ({run.dataset.n_rows:,} rows)…"
             self._accuracy_timer.start()
         label.setText(text)
-
-    def update_buttons(self) -> None:
-        show_run_buttons(self.parameters, self.document, self.runs, self.busy_elsewhere())
 
 
 def show_run_buttons(p: ParametersBox, document: Document, runs: RunController,

@@ -9,7 +9,7 @@ import pytest
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import QAbstractSpinBox
 
-from gui import main_window
+from gui import first_paint, main_window
 from gui.first_paint import AfterFirstPaint
 from gui.main_window import MainWindow
 from model import Dataset
@@ -46,8 +46,9 @@ def test_the_left_half_does_not_move_or_change_when_the_plots_come(qtbot):
 
 
 class _HeldTimer:
-    """Stands in for QTimer in gui.main_window: the zero-delay calls wait in ``held`` until
-    the test runs them (so that input can come between the first paint and the plots)."""
+    """Stands in for QTimer in gui.main_window and gui.first_paint: the zero-delay calls
+    wait in ``held`` until the test runs them (so that input can come between the first
+    paint and the plots)."""
 
     def __init__(self) -> None:
         self.held: list = []
@@ -61,6 +62,7 @@ def test_input_before_the_plots_are_built_builds_them_first_and_is_then_handled(
                                                                                 monkeypatch, how):
     timer = _HeldTimer()
     monkeypatch.setattr(main_window, "QTimer", timer)
+    monkeypatch.setattr(first_paint, "QTimer", timer)
     window = later_window(qtbot)
     window.show()
     qtbot.waitUntil(lambda: len(timer.held) == 1)  # painted: the plots' build is queued
@@ -161,6 +163,7 @@ def test_a_window_closed_at_once_does_not_build_its_plots_after(qtbot, monkeypat
     """Closed before the queued build: the build would only keep the program from ending."""
     timer = _HeldTimer()
     monkeypatch.setattr(main_window, "QTimer", timer)
+    monkeypatch.setattr(first_paint, "QTimer", timer)
     window = later_window(qtbot)
     window.show()
     qtbot.waitUntil(lambda: len(timer.held) == 1)
